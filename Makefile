@@ -1,0 +1,90 @@
+# bulletin — build, demo, tests. See README.md.
+PREFIX    ?= /usr/local
+BINDIR     = $(PREFIX)/bin
+SHAREDIR   = $(PREFIX)/share/bulletin
+
+PKGS      = harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
+            libutf8proc libpng libjpeg
+# Debian packages: libraries (checked with pkg-config), then fonts and PDF tools.
+DEB_LIBS  = libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libcmark-dev \
+            libyaml-dev libunibreak-dev libutf8proc-dev libpng-dev libjpeg-dev pkg-config
+DEB_TOOLS = fonts-liberation2 fonts-noto-core qpdf poppler-utils
+
+build     ?= release
+CC        ?= cc
+WARN       = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_release  = -O2 -g
+CFLAGS_debug    = -O0 -g3
+CFLAGS_sanitize = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+                  -fno-sanitize-recover=all
+CFLAGS    ?= $(CFLAGS_$(build))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+             -DBULLETIN_SHARE='"$(SHAREDIR)"'
+LDLIBS     = $(PKG_LIBS) -lhpdf -lm -lpthread
+LDFLAGS_sanitize = -fsanitize=address,undefined
+ALL_LDFLAGS = $(LDFLAGS) $(LDFLAGS_$(build))
+
+OBJDIR     = build/$(build)
+SRC        = $(wildcard src/*.c)
+LIB_SRC    = $(filter-out src/main.c,$(SRC))
+LIB_OBJ    = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(OBJDIR)/tests/%)
+
+DEMO_ISSUE = examples/ban-tin-mau/issue.yaml
+DEMO_PDF   = ban-tin-mau.pdf
+
+.PHONY: all deps demo test test-unit test-e2e test-asan install clean format
+
+all: bulletin
+
+# The binary sits at the top of the tree, beside layouts/ and fonts/, so
+# it finds them without installing; `make install` puts both in PREFIX.
+bulletin: $(OBJDIR)/bulletin
+	cp $< $@
+
+$(OBJDIR)/bulletin: $(OBJDIR)/main.o $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OBJDIR)/%.o: src/%.c $(wildcard src/*.h) | $(OBJDIR)/.deps-ok
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# Checks libraries with pkg-config and tools with command -v; installs what
+# is missing when run as root, else prints the command to run.
+$(OBJDIR)/.deps-ok:
+	@$(MAKE) --no-print-directory deps
+	@mkdir -p $(OBJDIR) && touch $@
+
+deps:
+	@sh tests/deps.sh $(DEB_LIBS) -- $(DEB_TOOLS)
+
+demo: bulletin
+	./bulletin build $(DEMO_ISSUE) -o $(DEMO_PDF)
+	@echo "wrote $(DEMO_PDF)"
+
+test: bulletin $(UNIT_BIN)
+	@sh tests/run.sh $(OBJDIR)
+
+test-asan:
+	$(MAKE) build=sanitize bulletin-asan
+	@ASAN_OPTIONS=detect_leaks=1 BULLETIN_BIN=build/sanitize/bulletin sh tests/run.sh build/sanitize
+
+bulletin-asan: $(OBJDIR)/bulletin $(UNIT_BIN)
+
+install: bulletin
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/layouts $(DESTDIR)$(SHAREDIR)/fonts
+	install -m 755 bulletin $(DESTDIR)$(BINDIR)/bulletin
+	install -m 644 layouts/*.yaml $(DESTDIR)$(SHAREDIR)/layouts/
+	install -m 644 fonts/bulletin.conf $(DESTDIR)$(SHAREDIR)/fonts/
+
+clean:
+	rm -rf build bulletin $(DEMO_PDF)
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h

@@ -1,0 +1,25 @@
+#ifndef BULLETIN_ARTICLE_H
+#define BULLETIN_ARTICLE_H
+/* Reads one article file: YAML front matter (title, kicker, byline, date,
+ * lead, images) and a CommonMark body (cmark) into doc.h blocks. Paths in
+ * an article are relative to the article file; every image is probed
+ * here, so a missing or broken photo is reported at its line and column. */
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "doc.h"
+
+/* Largest article file accepted, in bytes (a long article is ~50 KB). */
+#define ARTICLE_MAX_BYTES (16u << 20)
+
+bool article_load(const char *path, article *out, arena *a, diag *d);
+
+/* Parses article text already in memory (used by tests and fuzzing);
+ * `path` names it in messages and anchors relative image paths. When
+ * probe_images is false image files are not opened. */
+bool article_parse(const char *path, char *text, size_t len, bool probe_images, article *out,
+                   arena *a, diag *d);
+
+#endif

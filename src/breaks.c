@@ -1,0 +1,51 @@
+#include "breaks.h"
+
+#include <linebreak.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "util.h"
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_tables(void)
+{
+    init_linebreak();
+}
+
+static int is_break_space(uint32_t cp)
+{
+    /* No-break space (U+00A0), figure space (U+2007) and narrow no-break
+     * space (U+202F) bind; the others separate words. */
+    return cp == 0x20 || (cp >= 0x2000 && cp <= 0x200B && cp != 0x2007) || cp == 0x3000 ||
+           cp == '\t';
+}
+
+void breaks_find(const char *text, size_t len, uint8_t *out)
+{
+    pthread_once(&init_once, init_tables);
+    memset(out, BREAK_NONE, len + 1);
+    if (!len)
+        return;
+    char *brks = xmalloc(len);
+    set_linebreaks_utf8((const utf8_t *)text, len, "vi", brks);
+    uint32_t prev_cp = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode(text + i, len - i, &cp);
+        if (!k)
+            k = 1;
+        size_t last = i + k - 1;
+        prev_cp = cp;
+        if (text[i] == '\n') {
+            out[i + 1] = BREAK_MANDATORY;
+        } else if (last + 1 < len && brks[last] == LINEBREAK_ALLOWBREAK &&
+                   is_break_space(prev_cp)) {
+            out[last + 1] = BREAK_ALLOWED;
+        }
+        i += k;
+    }
+    free(brks);
+}

@@ -1,0 +1,23 @@
+#ifndef BULLETIN_CLI_H
+#define BULLETIN_CLI_H
+/* The commands behind `bulletin`: each takes its arguments (after the
+ * command name) and a diag, and returns the exit status. Also where data
+ * files (layouts/, fonts/) are found. */
+
+#include "diag.h"
+
+#define BULLETIN_VERSION "0.1.0"
+
+int cmd_build(int argc, char **argv, diag *d);
+int cmd_fonts(int argc, char **argv, diag *d);
+
+/* Directory holding layouts/ and fonts/: $BULLETIN_DATADIR, else the
+ * installed share directory, else the source tree the binary sits in.
+ * Returned string is static. */
+const char *cli_datadir(void);
+/* The fontconfig file with the project's role aliases (malloc'd). */
+char *cli_fonts_conf(void);
+/* Resolves a layout NAME (layouts/NAME.yaml) or FILE; malloc'd or NULL. */
+char *cli_layout_path(const char *name_or_file, const char *relative_to);
+
+#endif

@@ -1,0 +1,211 @@
+/* `bulletin build`: parse, build the model, shape and break, flow, write:
+ * one call per stage, each checked. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "cli.h"
+#include "flow.h"
+#include "fonts.h"
+#include "issue.h"
+#include "pdf.h"
+#include "shape.h"
+#include "template.h"
+#include "util.h"
+
+const char *cli_datadir(void)
+{
+    static char dir[PATH_MAX];
+    if (dir[0])
+        return dir;
+    const char *env = getenv("BULLETIN_DATADIR");
+    if (env && *env) {
+        snprintf(dir, sizeof dir, "%s", env);
+        return dir;
+    }
+    char exe[PATH_MAX - 64];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        char probe[PATH_MAX + 64];
+        /* Source tree: the binary sits beside layouts/. */
+        snprintf(probe, sizeof probe, "%s/layouts/ban-tin.yaml", exe);
+        if (path_is_regular_file(probe)) {
+            snprintf(dir, sizeof dir, "%s", exe);
+            return dir;
+        }
+        /* Installed: PREFIX/bin/bulletin and PREFIX/share/bulletin. */
+        snprintf(probe, sizeof probe, "%s/../share/bulletin/layouts/ban-tin.yaml", exe);
+        if (path_is_regular_file(probe)) {
+            snprintf(dir, sizeof dir, "%s/../share/bulletin", exe);
+            return dir;
+        }
+    }
+    snprintf(dir, sizeof dir, "%s", BULLETIN_SHARE);
+    return dir;
+}
+
+char *cli_fonts_conf(void)
+{
+    char *p = xasprintf("%s/fonts/bulletin.conf", cli_datadir());
+    if (path_is_regular_file(p))
+        return p;
+    free(p);
+    return NULL;
+}
+
+char *cli_layout_path(const char *name, const char *relative_to)
+{
+    size_t len = strlen(name);
+    bool is_file = strchr(name, '/') || (len > 5 && strcmp(name + len - 5, ".yaml") == 0) ||
+                   (len > 4 && strcmp(name + len - 4, ".yml") == 0);
+    if (is_file)
+        return path_join(relative_to, name);
+    return xasprintf("%s/layouts/%s.yaml", cli_datadir(), name);
+}
+
+typedef struct build_opts {
+    const char *manifest;
+    const char *output;
+    const char *layout;
+} build_opts;
+
+static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--layout") == 0) {
+            if (i + 1 >= argc) {
+                diag_usage(d, "option '%s' needs a value", a);
+                return false;
+            }
+            if (strcmp(a, "--layout") == 0)
+                o->layout = argv[++i];
+            else
+                o->output = argv[++i];
+        } else if (strncmp(a, "--output=", 9) == 0) {
+            o->output = a + 9;
+        } else if (strncmp(a, "--layout=", 9) == 0) {
+            o->layout = a + 9;
+        } else if (a[0] == '-' && a[1]) {
+            diag_usage(d, "unknown option '%s'; see 'bulletin help build'", a);
+            return false;
+        } else if (!o->manifest) {
+            o->manifest = a;
+        } else {
+            diag_usage(d, "unexpected argument '%s'; build takes one manifest", a);
+            return false;
+        }
+    }
+    if (!o->manifest) {
+        diag_usage(d, "no issue manifest given; usage: bulletin build ISSUE.yaml [-o OUT.pdf]");
+        return false;
+    }
+    return true;
+}
+
+static char *default_output(const char *manifest)
+{
+    size_t len = strlen(manifest);
+    const char *dot = strrchr(manifest, '.');
+    const char *slash = strrchr(manifest, '/');
+    if (dot && (!slash || dot > slash))
+        len = (size_t)(dot - manifest);
+    return xasprintf("%.*s.pdf", (int)len, manifest);
+}
+
+/* The issue's date, or SOURCE_DATE_EPOCH, for a reproducible file date. */
+static void document_date(const issue *is, pdf_meta *m)
+{
+    if (is->year) {
+        m->year = is->year;
+        m->month = is->month;
+        m->day = is->day;
+        return;
+    }
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        time_t t = (time_t)strtoll(sde, NULL, 10);
+        struct tm tm;
+        if (gmtime_r(&t, &tm)) {
+            m->year = tm.tm_year + 1900;
+            m->month = tm.tm_mon + 1;
+            m->day = tm.tm_mday;
+        }
+    }
+}
+
+int cmd_build(int argc, char **argv, diag *d)
+{
+    build_opts o;
+    if (!parse_args(argc, argv, &o, d))
+        return 2;
+    arena *a = arena_new();
+    font_set *fonts = NULL;
+    shaper *sh = NULL;
+    page_list *pages = NULL;
+    char *output = o.output ? xstrdup(o.output) : default_output(o.manifest);
+    char *layout_path = NULL, *conf = NULL, *subject = NULL, *doc_title = NULL;
+    issue is;
+    template t;
+    template_default(&t);
+
+    if (!issue_load(o.manifest, &is, a, d))
+        goto done;
+    const char *layout = o.layout ? o.layout : is.layout;
+    if (layout) {
+        layout_path = cli_layout_path(layout, o.layout ? "." : is.dir);
+        if (!path_is_regular_file(layout_path)) {
+            diag_error(d, o.layout ? (src_loc){0} : is.loc, "layout '%s' not found (looked for %s)",
+                       layout, layout_path);
+            goto done;
+        }
+    } else {
+        layout_path = cli_layout_path("ban-tin", ".");
+        if (!path_is_regular_file(layout_path)) {
+            free(layout_path);
+            layout_path = NULL; /* the built-in default */
+        }
+    }
+    if (layout_path && !template_load(&t, layout_path, a, d))
+        goto done;
+    conf = cli_fonts_conf();
+    if (!(fonts = fonts_open(conf, d)))
+        goto done;
+    sh = shape_new(fonts);
+    if (!(pages = flow_issue(&is, &t, fonts, sh, a, d)))
+        goto done;
+
+    pdf_meta meta = {0};
+    doc_title = is.number ? xasprintf("%s – Số %ld", is.title, is.number) : xstrdup(is.title);
+    meta.title = doc_title;
+    meta.author = is.organisation;
+    if (is.year)
+        subject = xasprintf("Bản tin số %ld, ngày %d/%d/%d", is.number, is.day, is.month,
+                            is.year);
+    meta.subject = subject;
+    meta.creator = "bulletin " BULLETIN_VERSION;
+    meta.language = "vi-VN";
+    document_date(&is, &meta);
+    pdf_write(pages, &meta, fonts, output, d);
+done:
+    flow_free(pages);
+    shape_free(sh);
+    fonts_free(fonts);
+    arena_free(a);
+    free(output);
+    free(layout_path);
+    free(conf);
+    free(subject);
+    free(doc_title);
+    return diag_exit_status(d);
+}

@@ -1,0 +1,158 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Parsers go on after an error to report a few more; past this the rest
+ * are noise. */
+#define DIAG_MAX_MESSAGES 50
+
+struct diag {
+    char **messages;
+    size_t count, cap;
+    char **names;
+    size_t name_count, name_cap;
+    int errors, warnings;
+    int worst_kind;
+    int suppressed;
+};
+
+diag *diag_new(void)
+{
+    return xcalloc(1, sizeof(diag));
+}
+
+void diag_free(diag *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->count; i++)
+        free(d->messages[i]);
+    for (size_t i = 0; i < d->name_count; i++)
+        free(d->names[i]);
+    free(d->messages);
+    free(d->names);
+    free(d);
+}
+
+const char *diag_intern(diag *d, const char *file)
+{
+    for (size_t i = 0; i < d->name_count; i++)
+        if (strcmp(d->names[i], file) == 0)
+            return d->names[i];
+    char **slot = ARRAY_PUSH(d->names, d->name_count, d->name_cap);
+    *slot = xstrdup(file);
+    return *slot;
+}
+
+static void record(diag *d, diag_level level, src_loc loc, const char *fmt, va_list ap)
+{
+    if (level == DIAG_ERROR)
+        d->errors++;
+    else
+        d->warnings++;
+    if (d->count >= DIAG_MAX_MESSAGES) {
+        d->suppressed++;
+        return;
+    }
+    buf b;
+    buf_init(&b);
+    if (loc.file) {
+        buf_puts(&b, loc.file);
+        if (loc.line > 0) {
+            buf_printf(&b, ":%d", loc.line);
+            if (loc.col > 0)
+                buf_printf(&b, ":%d", loc.col);
+        }
+        buf_puts(&b, ": ");
+    } else {
+        buf_puts(&b, "bulletin: ");
+    }
+    buf_puts(&b, level == DIAG_ERROR ? "error: " : "warning: ");
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n > 0) {
+        char *msg = xmalloc((size_t)n + 1);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        buf_append(&b, msg, (size_t)n);
+        free(msg);
+    }
+    char **slot = ARRAY_PUSH(d->messages, d->count, d->cap);
+    *slot = buf_steal(&b);
+}
+
+static void raise_kind(diag *d, int kind)
+{
+    if (kind > d->worst_kind)
+        d->worst_kind = kind;
+}
+
+void diag_error(diag *d, src_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, DIAG_ERROR, loc, fmt, ap);
+    va_end(ap);
+    if (d->worst_kind < DIAG_INPUT)
+        d->worst_kind = DIAG_INPUT;
+}
+
+void diag_warning(diag *d, src_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, DIAG_WARNING, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_usage(diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, DIAG_ERROR, (src_loc){0}, fmt, ap);
+    va_end(ap);
+    /* Usage beats input: the input was never looked at. */
+    d->worst_kind = d->worst_kind == DIAG_INTERNAL ? DIAG_INTERNAL : DIAG_USAGE;
+}
+
+void diag_internal(diag *d, src_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, DIAG_ERROR, loc, fmt, ap);
+    va_end(ap);
+    raise_kind(d, DIAG_INTERNAL);
+}
+
+int diag_error_count(const diag *d)
+{
+    return d->errors;
+}
+
+int diag_warning_count(const diag *d)
+{
+    return d->warnings;
+}
+
+int diag_exit_status(const diag *d)
+{
+    return d->errors ? d->worst_kind : 0;
+}
+
+void diag_print(const diag *d, FILE *out)
+{
+    for (size_t i = 0; i < d->count; i++)
+        fprintf(out, "%s\n", d->messages[i]);
+    if (d->suppressed)
+        fprintf(out, "bulletin: note: %d more messages not shown\n", d->suppressed);
+}
+
+const char *diag_message(const diag *d, int n)
+{
+    return n >= 0 && (size_t)n < d->count ? d->messages[n] : NULL;
+}

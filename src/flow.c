@@ -1,0 +1,794 @@
+#include "flow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lines.h"
+#include "utf8.h"
+#include "util.h"
+
+/* More pages than any bulletin or yearly volume needs; hitting it means a
+ * runaway layout, reported instead of filling the disk. */
+#define FLOW_MAX_PAGES 20000
+/* A photo takes at most this share of a column's height; taller photos
+ * are cropped around their centre. */
+#define FIGURE_MAX_SHARE 0.55
+#define ARTICLE_GAP_PT 14.0
+#define MIN_BODY_LINES 4
+
+typedef enum item_kind { ITEM_LINE, ITEM_GAP, ITEM_FIGURE } item_kind;
+
+typedef struct item {
+    item_kind kind;
+    double height;
+    double ascent; /* baseline below the item's top (lines) */
+    double descent;
+    style_role role;
+    const glyph_run *run;
+    const line *ln;
+    bool keep_with_next;
+    const figure *fig;
+    double image_height; /* visible height of the photo */
+    struct item *caption;
+    size_t caption_count;
+} item;
+
+typedef struct item_list {
+    item *items;
+    size_t count, cap;
+} item_list;
+
+typedef struct flow_ctx {
+    const issue *is;
+    template *t; /* the ctx's own copy: the masthead may be scaled to fit */
+    font_set *fonts;
+    shaper *sh;
+    arena *a;
+    diag *d;
+    page_list *pl;
+    int chains[ROLE_COUNT][4];
+    double col_width, text_width, text_left, text_top, text_bottom;
+    double page_top; /* where columns start on the current page */
+} flow_ctx;
+
+/* ---- Setting text ------------------------------------------------------ */
+
+static bool resolve_chains(flow_ctx *c)
+{
+    bool ok = true;
+    src_loc loc = loc_file(c->t->path);
+    for (int r = 0; r < ROLE_COUNT; r++) {
+        const style *s = &c->t->styles[r];
+        int bold = s->weight >= 600 ? s->weight : 700;
+        c->chains[r][0] = fonts_chain(c->fonts, s->family, s->weight, s->italic, loc, c->d);
+        c->chains[r][SPAN_BOLD] = fonts_chain(c->fonts, s->family, bold, s->italic, loc, c->d);
+        c->chains[r][SPAN_ITALIC] = fonts_chain(c->fonts, s->family, s->weight, true, loc, c->d);
+        c->chains[r][SPAN_BOLD | SPAN_ITALIC] =
+            fonts_chain(c->fonts, s->family, bold, true, loc, c->d);
+        for (int k = 0; k < 4; k++)
+            if (c->chains[r][k] < 0)
+                ok = false;
+        if (!ok)
+            break;
+    }
+    return ok;
+}
+
+typedef struct setting {
+    const glyph_run *run;
+    line_list lines;
+} setting;
+
+static setting set_text(flow_ctx *c, style_role role, const char *text, size_t len,
+                        const span *spans, size_t span_count, double width, double indent,
+                        src_loc loc)
+{
+    const style *s = &c->t->styles[role];
+    char *upper = NULL;
+    if (s->uppercase) {
+        size_t ul;
+        char *u = utf8_upper(text, len, &ul);
+        upper = arena_strndup(c->a, u, ul);
+        free(u);
+        if (ul != len)
+            spans = NULL; /* case mapping changed byte lengths */
+        text = upper;
+        len = ul;
+    }
+    setting out;
+    out.run = shape_text(c->sh, text, len, spans, span_count, c->chains[role], loc, c->a, c->d);
+    out.lines = lines_break(out.run, s->size_pt, width, indent, s->align, loc, c->a, c->d);
+    c->pl->loose_lines += out.lines.loose_lines;
+    return out;
+}
+
+/* Ascent and descent of a line in points. Display styles measure the real
+ * glyph extents, so stacked capitals (Ấ, Ở) never touch the line above. */
+static void line_extent(flow_ctx *c, style_role role, const glyph_run *run, const line *ln,
+                        double *ascent, double *descent)
+{
+    const style *s = &c->t->styles[role];
+    face *primary = fonts_chain_primary(c->fonts, c->chains[role][0]);
+    double nominal_asc = (double)primary->ascender * s->size_pt / primary->upem;
+    double nominal_desc = -(double)primary->descender * s->size_pt / primary->upem;
+    *ascent = nominal_asc;
+    *descent = nominal_desc;
+    double top = 0, bottom = 0;
+    for (size_t i = ln->first; i < ln->end; i++) {
+        const glyph *g = &run->glyphs[i];
+        face *f = fonts_face(c->fonts, g->face_id);
+        hb_glyph_extents_t ext;
+        if (!hb_font_get_glyph_extents(f->hb_font, g->gid, &ext))
+            continue;
+        double scale = s->size_pt / f->upem;
+        double gt = ext.y_bearing * scale + g->y_offset * s->size_pt / 1000.0;
+        double gb = (ext.y_bearing + ext.height) * scale + g->y_offset * s->size_pt / 1000.0;
+        if (gt > top)
+            top = gt;
+        if (gb < bottom)
+            bottom = gb;
+    }
+    if (top > *ascent)
+        *ascent = top;
+    if (-bottom > *descent)
+        *descent = -bottom;
+}
+
+static double line_height(flow_ctx *c, style_role role, double ascent, double descent)
+{
+    const style *s = &c->t->styles[role];
+    double need = ascent + descent + 0.06 * s->size_pt;
+    return need > s->leading_pt ? need : s->leading_pt;
+}
+
+static item *push_item(item_list *l, item_kind kind)
+{
+    item *it = ARRAY_PUSH(l->items, l->count, l->cap);
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    return it;
+}
+
+static void push_gap(item_list *l, double height)
+{
+    if (height <= 0)
+        return;
+    push_item(l, ITEM_GAP)->height = height;
+}
+
+/* Appends the lines of a set paragraph, with widow and orphan control:
+ * the first two and the last two lines of a paragraph stay together. */
+static void push_lines(flow_ctx *c, item_list *l, style_role role, setting st, bool keep_all)
+{
+    size_t n = st.lines.count;
+    for (size_t i = 0; i < n; i++) {
+        item *it = push_item(l, ITEM_LINE);
+        it->role = role;
+        it->run = st.run;
+        it->ln = &st.lines.lines[i];
+        double asc, desc;
+        line_extent(c, role, st.run, it->ln, &asc, &desc);
+        it->height = line_height(c, role, asc, desc);
+        /* Centre the ink in the extra leading so lines keep an even colour. */
+        it->ascent = asc + (it->height - asc - desc) / 2;
+        it->descent = it->height - it->ascent;
+        it->keep_with_next = keep_all || (n >= 3 && (i == 0 || i + 2 == n)) ||
+                             (n == 2 && i == 0);
+    }
+}
+
+static void push_paragraph(flow_ctx *c, item_list *l, style_role role, const char *text,
+                           size_t len, const span *spans, size_t span_count, double width,
+                           double indent, src_loc loc, bool keep_all)
+{
+    const style *s = &c->t->styles[role];
+    push_gap(l, s->space_before_pt);
+    setting st = set_text(c, role, text, len, spans, span_count, width, indent, loc);
+    push_lines(c, l, role, st, keep_all);
+    if (keep_all && l->count)
+        l->items[l->count - 1].keep_with_next = true;
+    push_gap(l, s->space_after_pt);
+}
+
+static char *caption_text(const figure *fig, size_t *len)
+{
+    buf b;
+    buf_init(&b);
+    if (fig->caption)
+        buf_puts(&b, fig->caption);
+    if (fig->credit) {
+        if (b.len)
+            buf_puts(&b, " ");
+        buf_printf(&b, "(\xE1\xBA\xA2nh: %s)", fig->credit); /* "Ảnh" */
+    }
+    *len = b.len;
+    return buf_steal(&b);
+}
+
+static void push_figure(flow_ctx *c, item_list *l, const figure *fig)
+{
+    item *it = push_item(l, ITEM_FIGURE);
+    it->fig = fig;
+    double w = c->col_width;
+    double h = fig->pixel_width > 0 ? w * fig->pixel_height / fig->pixel_width : w * 2 / 3;
+    double col_h = c->text_bottom - c->text_top;
+    if (h > col_h * FIGURE_MAX_SHARE)
+        h = col_h * FIGURE_MAX_SHARE;
+    it->image_height = h;
+    it->height = h;
+    size_t len;
+    char *text = caption_text(fig, &len);
+    if (len) {
+        item_list caps = {0};
+        char *stored = arena_strndup(c->a, text, len);
+        push_paragraph(c, &caps, ROLE_CAPTION, stored, len, NULL, 0, w, 0, fig->loc, true);
+        it->caption = arena_memdup(c->a, caps.items, caps.count * sizeof(item));
+        it->caption_count = caps.count;
+        for (size_t i = 0; i < caps.count; i++)
+            it->height += caps.items[i].height;
+        free(caps.items);
+    } else {
+        it->height += c->t->styles[ROLE_CAPTION].space_after_pt;
+    }
+    free(text);
+}
+
+/* The body of an article as a list of column items. */
+static void build_body(flow_ctx *c, const article *art, item_list *l)
+{
+    for (size_t i = 0; i < art->figure_count; i++)
+        push_figure(c, l, &art->figures[i]);
+    bool after_heading = true;
+    for (size_t i = 0; i < art->block_count; i++) {
+        const block *b = &art->blocks[i];
+        const style *body = &c->t->styles[ROLE_BODY];
+        switch (b->kind) {
+        case BLOCK_FIGURE:
+            push_figure(c, l, b->fig);
+            break;
+        case BLOCK_SUBHEAD:
+            push_paragraph(c, l, ROLE_SUBHEAD, b->text, b->len, b->spans, b->span_count,
+                           c->col_width, 0, b->loc, true);
+            after_heading = true;
+            break;
+        case BLOCK_QUOTE:
+            push_paragraph(c, l, ROLE_PULLQUOTE, b->text, b->len, b->spans, b->span_count,
+                           c->col_width, 0, b->loc, false);
+            after_heading = true;
+            break;
+        case BLOCK_LIST_ITEM:
+        case BLOCK_PARAGRAPH:
+            push_paragraph(c, l, ROLE_BODY, b->text, b->len, b->spans, b->span_count,
+                           c->col_width,
+                           after_heading || b->kind == BLOCK_LIST_ITEM ? 0 : body->indent_pt,
+                           b->loc, false);
+            after_heading = false;
+            break;
+        }
+    }
+    if (art->byline) {
+        /* The byline closes the article and never stands alone in a column. */
+        for (size_t i = l->count; i > 0; i--)
+            if (l->items[i - 1].kind != ITEM_FIGURE) {
+                l->items[i - 1].keep_with_next = true;
+                if (l->items[i - 1].kind == ITEM_LINE)
+                    break;
+            }
+        push_paragraph(c, l, ROLE_BYLINE, art->byline, strlen(art->byline), NULL, 0,
+                       c->col_width, 0, art->loc, false);
+    }
+    /* Space after the last block is not needed at the article's end. */
+    while (l->count && l->items[l->count - 1].kind == ITEM_GAP)
+        l->count--;
+}
+
+/* ---- Emitting placed items ------------------------------------------- */
+
+static placed *emit(flow_ctx *c, size_t page, placed_kind kind)
+{
+    placed_page *p = &c->pl->pages[page];
+    placed *it = ARRAY_PUSH(p->items, p->count, p->cap);
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    return it;
+}
+
+static double pdf_y(flow_ctx *c, double y_from_top)
+{
+    return c->pl->height_pt - y_from_top;
+}
+
+static void emit_line(flow_ctx *c, size_t page, const item *it, double x, double top)
+{
+    placed *p = emit(c, page, PLACED_TEXT);
+    const style *s = &c->t->styles[it->role];
+    placed_text *pt = &p->u.text;
+    pt->run = it->run;
+    pt->first = it->ln->first;
+    pt->end = it->ln->end;
+    pt->x_pt = x + it->ln->offset_pt;
+    pt->y_pt = pdf_y(c, top + it->ascent);
+    pt->size_pt = s->size_pt;
+    pt->space_adjust_pt = it->ln->space_adjust_pt;
+    memcpy(pt->cmyk, s->cmyk, sizeof pt->cmyk);
+    pt->top_pt = pdf_y(c, top);
+    pt->bottom_pt = pdf_y(c, top + it->height);
+    pt->width_pt = it->ln->width_pt + it->ln->space_adjust_pt * it->ln->spaces;
+}
+
+static void emit_rule(flow_ctx *c, size_t page, double x0, double y0_top, double x1,
+                      double y1_top, double width, const double cmyk[4])
+{
+    placed *p = emit(c, page, PLACED_RULE);
+    p->u.rule = (placed_rule){x0, pdf_y(c, y0_top), x1, pdf_y(c, y1_top), width, {0}};
+    memcpy(p->u.rule.cmyk, cmyk, sizeof p->u.rule.cmyk);
+}
+
+static void emit_figure(flow_ctx *c, size_t page, const item *it, double x, double top)
+{
+    const figure *fig = it->fig;
+    double w = c->col_width;
+    double natural_h =
+        fig->pixel_width > 0 ? w * fig->pixel_height / fig->pixel_width : it->image_height;
+    placed *p = emit(c, page, PLACED_IMAGE);
+    placed_image *im = &p->u.image;
+    im->path = fig->path;
+    im->pixel_width = fig->pixel_width;
+    im->pixel_height = fig->pixel_height;
+    im->clip_x_pt = x;
+    im->clip_width_pt = w;
+    im->clip_height_pt = it->image_height;
+    im->clip_y_pt = pdf_y(c, top + it->image_height);
+    im->x_pt = x;
+    im->width_pt = w;
+    im->height_pt = natural_h;
+    /* Cropped photos keep their centre. */
+    im->y_pt = im->clip_y_pt - (natural_h - it->image_height) / 2;
+    double y = top + it->image_height;
+    for (size_t i = 0; i < it->caption_count; i++) {
+        const item *ci = &it->caption[i];
+        if (ci->kind == ITEM_LINE)
+            emit_line(c, page, ci, x, y);
+        y += ci->height;
+    }
+}
+
+/* ---- Filling columns ------------------------------------------------- */
+
+#define MAX_PENDING 64
+
+typedef struct fill_state {
+    size_t next;
+    size_t pending[MAX_PENDING];
+    size_t pending_count;
+} fill_state;
+
+static double chain_height(const item_list *l, size_t k)
+{
+    double h = 0;
+    for (size_t i = k; i < l->count; i++) {
+        if (l->items[i].kind == ITEM_FIGURE)
+            break;
+        h += l->items[i].height;
+        if (!l->items[i].keep_with_next && l->items[i].kind != ITEM_GAP)
+            break;
+    }
+    return h;
+}
+
+/* Fills ncols columns between top and bottom (distances from the page top)
+ * starting at st. Emits onto `page` unless it is SIZE_MAX (a trial).
+ * Returns the depth used by the deepest column. */
+static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, double top,
+                          double bottom, size_t page)
+{
+    const double eps = 0.01;
+    double deepest = 0;
+    /* Only a column of a whole page may hold a photo taller than itself:
+     * anywhere else it waits for the next column. */
+    bool full_column = top <= c->page_top + eps && bottom >= c->text_bottom - eps;
+    int ncols = c->t->columns;
+    for (int col = 0; col < ncols; col++) {
+        if (st->next >= l->count && st->pending_count == 0)
+            break;
+        double x = c->text_left + col * (c->col_width + c->t->gutter_pt);
+        double y = top;
+        bool at_top = true;
+        /* Photos deferred from the previous column go to this one's top. */
+        size_t kept = 0;
+        for (size_t i = 0; i < st->pending_count; i++) {
+            const item *it = &l->items[st->pending[i]];
+            if (kept == 0 && (y + it->height <= bottom + eps || (at_top && full_column))) {
+                if (page != SIZE_MAX)
+                    emit_figure(c, page, it, x, y);
+                y += it->height;
+                at_top = false;
+            } else {
+                st->pending[kept++] = st->pending[i];
+            }
+        }
+        st->pending_count = kept;
+        while (st->next < l->count) {
+            const item *it = &l->items[st->next];
+            if (it->kind == ITEM_GAP) {
+                if (!at_top) {
+                    if (y + it->height > bottom + eps)
+                        break;
+                    y += it->height;
+                }
+                st->next++;
+                continue;
+            }
+            if (it->kind == ITEM_FIGURE) {
+                if (y + it->height <= bottom + eps || (at_top && full_column)) {
+                    if (page != SIZE_MAX)
+                        emit_figure(c, page, it, x, y);
+                    y += it->height;
+                    at_top = false;
+                } else if (st->pending_count < MAX_PENDING) {
+                    st->pending[st->pending_count++] = st->next;
+                } else {
+                    break;
+                }
+                st->next++;
+                continue;
+            }
+            if (y + it->height > bottom + eps && !(at_top && y + it->height > bottom))
+                break;
+            if (y + it->height > bottom + eps)
+                break; /* a line taller than the column: cannot happen with valid templates */
+            double chain = chain_height(l, st->next);
+            if (!at_top && y + chain > bottom + eps && chain <= bottom - top)
+                break;
+            if (page != SIZE_MAX)
+                emit_line(c, page, it, x, y);
+            y += it->height;
+            at_top = false;
+            st->next++;
+        }
+        if (y - top > deepest)
+            deepest = y - top;
+    }
+    return deepest;
+}
+
+static bool region_done(const item_list *l, const fill_state *st)
+{
+    return st->next >= l->count && st->pending_count == 0;
+}
+
+/* ---- Pages ----------------------------------------------------------- */
+
+/* Sets a short text on one or more lines and places it; returns the new top. */
+static double place_text(flow_ctx *c, size_t page, style_role role, const char *text,
+                         double x, double width, double top, style_align align)
+{
+    const style *s = &c->t->styles[role];
+    /* Glyph runs borrow their text: keep it for the build's lifetime. */
+    text = arena_strdup(c->a, text);
+    setting st = set_text(c, role, text, strlen(text), NULL, 0, width, 0, loc_file(c->t->path));
+    item_list l = {0};
+    push_lines(c, &l, role, st, false);
+    double y = top;
+    for (size_t i = 0; i < l.count; i++) {
+        line *ln = (line *)l.items[i].ln;
+        if (align == ALIGN_CENTER)
+            ln->offset_pt = (width - ln->width_pt) / 2;
+        else if (align == ALIGN_RIGHT)
+            ln->offset_pt = width - ln->width_pt;
+        else if (align == ALIGN_LEFT)
+            ln->offset_pt = 0;
+        if (ln->offset_pt < 0)
+            ln->offset_pt = 0;
+        emit_line(c, page, &l.items[i], x, y);
+        y += l.items[i].height;
+    }
+    (void)s;
+    free(l.items);
+    return y;
+}
+
+static const double rule_colour[4] = {0, 0, 0, 1};
+
+char *flow_vietnamese_date(int year, int month, int day)
+{
+    static const char *const weekdays[] = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư",
+                                           "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
+    static const int offsets[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    int y = month < 3 ? year - 1 : year;
+    int wd = (y + y / 4 - y / 100 + y / 400 + offsets[month - 1] + day) % 7;
+    return xasprintf("%s, ngày %d tháng %d năm %d", weekdays[wd], day, month, year);
+}
+
+/* Scales the masthead style down until the bulletin's name fits one line. */
+static void fit_masthead(flow_ctx *c)
+{
+    style *s = &c->t->styles[ROLE_MASTHEAD];
+    const char *name = arena_strdup(c->a, c->is->title);
+    for (int tries = 0; tries < 8; tries++) {
+        setting st = set_text(c, ROLE_MASTHEAD, name, strlen(name), NULL, 0, 1e6, 0,
+                              loc_file(c->t->path));
+        double width = st.lines.count ? st.lines.lines[0].width_pt : 0;
+        if (width <= c->text_width * 0.98)
+            return;
+        double scale = c->text_width * 0.97 / width;
+        s->size_pt *= scale;
+        s->leading_pt *= scale;
+    }
+}
+
+static void draw_masthead(flow_ctx *c, size_t page)
+{
+    const template *t = c->t;
+    double y = t->margin_top_pt;
+    fit_masthead(c);
+    y = place_text(c, page, ROLE_MASTHEAD_LABEL, "BẢN TIN", c->text_left, c->text_width, y,
+                   ALIGN_CENTER);
+    y = place_text(c, page, ROLE_MASTHEAD, c->is->title, c->text_left, c->text_width, y,
+                   ALIGN_CENTER);
+    y += 4;
+    emit_rule(c, page, c->text_left, y, c->text_left + c->text_width, y, 1.5, rule_colour);
+    y += 4;
+    double third = c->text_width / 3;
+    if (c->is->organisation)
+        place_text(c, page, ROLE_MASTHEAD_INFO, c->is->organisation, c->text_left, third * 1.4,
+                   y, ALIGN_LEFT);
+    if (c->is->number) {
+        char *num = xasprintf("Số %ld", c->is->number);
+        place_text(c, page, ROLE_MASTHEAD_INFO, num, c->text_left + third * 1.4, third * 0.4, y,
+                   ALIGN_CENTER);
+        free(num);
+    }
+    double bottom = y + c->t->styles[ROLE_MASTHEAD_INFO].leading_pt;
+    if (c->is->year) {
+        char *date = flow_vietnamese_date(c->is->year, c->is->month, c->is->day);
+        bottom = place_text(c, page, ROLE_MASTHEAD_INFO, date, c->text_left + third * 1.8,
+                            third * 1.2, y, ALIGN_RIGHT);
+        free(date);
+    }
+    double rule_y = c->text_top + t->masthead_height_pt - 6;
+    if (bottom + 2 > rule_y)
+        rule_y = bottom + 2;
+    emit_rule(c, page, c->text_left, rule_y, c->text_left + c->text_width, rule_y, 0.5,
+              rule_colour);
+}
+
+static void draw_running_elements(flow_ctx *c, size_t page)
+{
+    const template *t = c->t;
+    const style *folio = &t->styles[ROLE_FOLIO];
+    if (t->running_header && page > 0) {
+        double top = t->margin_top_pt - folio->leading_pt - 8;
+        place_text(c, page, ROLE_FOLIO, c->is->title, c->text_left, c->text_width / 2, top,
+                   ALIGN_LEFT);
+        if (c->is->year) {
+            char *date = flow_vietnamese_date(c->is->year, c->is->month, c->is->day);
+            char *right = c->is->number ? xasprintf("Số %ld, %s", c->is->number, date)
+                                        : xstrdup(date);
+            place_text(c, page, ROLE_FOLIO, right, c->text_left + c->text_width / 2,
+                       c->text_width / 2, top, ALIGN_RIGHT);
+            free(right);
+            free(date);
+        }
+        double rule_y = t->margin_top_pt - 5;
+        emit_rule(c, page, c->text_left, rule_y, c->text_left + c->text_width, rule_y, 0.5,
+                  rule_colour);
+    }
+    if (t->page_numbers) {
+        char *num = xasprintf("%zu", page + 1);
+        double top = t->page_height_pt - t->margin_bottom_pt + 10;
+        place_text(c, page, ROLE_FOLIO, num, c->text_left, c->text_width, top, ALIGN_CENTER);
+        free(num);
+    }
+}
+
+static bool new_page(flow_ctx *c, size_t *page, double *top)
+{
+    if (c->pl->count >= FLOW_MAX_PAGES) {
+        diag_error(c->d, loc_file(c->is->path), "the issue needs more than %d pages",
+                   FLOW_MAX_PAGES);
+        return false;
+    }
+    placed_page *p = ARRAY_PUSH(c->pl->pages, c->pl->count, c->pl->cap);
+    memset(p, 0, sizeof *p);
+    *page = c->pl->count - 1;
+    draw_running_elements(c, *page);
+    *top = c->text_top;
+    if (*page == 0) {
+        draw_masthead(c, *page);
+        *top = c->text_top + c->t->masthead_height_pt;
+    }
+    c->page_top = *top;
+    return true;
+}
+
+static void draw_column_rules(flow_ctx *c, size_t page, double top, double depth)
+{
+    if (!c->t->column_rules || depth <= 0)
+        return;
+    for (int col = 1; col < c->t->columns; col++) {
+        double x = c->text_left + col * (c->col_width + c->t->gutter_pt) - c->t->gutter_pt / 2;
+        emit_rule(c, page, x, top, x, top + depth, 0.3, rule_colour);
+    }
+}
+
+/* Headline band: kicker, headline, lead across the full text width. */
+static void build_header(flow_ctx *c, const article *art, item_list *l)
+{
+    if (art->kicker)
+        push_paragraph(c, l, ROLE_KICKER, art->kicker, strlen(art->kicker), NULL, 0,
+                       c->text_width, 0, art->loc, true);
+    push_paragraph(c, l, ROLE_HEADLINE, art->title, strlen(art->title), NULL, 0, c->text_width,
+                   0, art->title_loc.file ? art->title_loc : art->loc, true);
+    if (art->lead)
+        push_paragraph(c, l, ROLE_LEAD, art->lead, strlen(art->lead), NULL, 0, c->text_width, 0,
+                       art->loc, false);
+}
+
+static double list_height(const item_list *l)
+{
+    double h = 0;
+    for (size_t i = 0; i < l->count; i++)
+        h += l->items[i].height;
+    return h;
+}
+
+static bool place_article(flow_ctx *c, const article *art, size_t *page, double *band_top)
+{
+    item_list header = {0}, body = {0};
+    build_header(c, art, &header);
+    build_body(c, art, &body);
+    double body_line = c->t->styles[ROLE_BODY].leading_pt;
+    double header_h = list_height(&header);
+    bool ok = true;
+
+    bool page_fresh = *band_top <= c->text_top + (*page == 0 ? c->t->masthead_height_pt : 0);
+    double y = *band_top + (page_fresh ? 0 : ARTICLE_GAP_PT);
+    if ((art->hint_new_page && !page_fresh) ||
+        y + header_h + MIN_BODY_LINES * body_line > c->text_bottom) {
+        if (!(ok = new_page(c, page, &y)))
+            goto done;
+        page_fresh = true;
+    }
+    if (!page_fresh) {
+        double rule_y = y - ARTICLE_GAP_PT / 2;
+        emit_rule(c, *page, c->text_left, rule_y, c->text_left + c->text_width, rule_y, 0.75,
+                  rule_colour);
+    }
+    bookmark *bm = ARRAY_PUSH(c->pl->marks, c->pl->mark_count, c->pl->mark_cap);
+    bm->title = art->title;
+    bm->page = *page;
+    bm->y_pt = pdf_y(c, y);
+    for (size_t i = 0; i < header.count; i++) {
+        if (header.items[i].kind == ITEM_LINE)
+            emit_line(c, *page, &header.items[i], c->text_left, y);
+        y += header.items[i].height;
+    }
+
+    fill_state st = {0};
+    for (;;) {
+        /* Would the rest fit on this page? Then balance the columns. */
+        fill_state trial = st;
+        double depth = fill_region(c, &body, &trial, y, c->text_bottom, SIZE_MAX);
+        if (region_done(&body, &trial)) {
+            double lo = depth / c->t->columns, hi = depth;
+            if (lo < body_line)
+                lo = body_line;
+            for (int iter = 0; iter < 24 && hi - lo > 0.25; iter++) {
+                double mid = (lo + hi) / 2;
+                fill_state t2 = st;
+                fill_region(c, &body, &t2, y, y + mid, SIZE_MAX);
+                if (region_done(&body, &t2))
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            double used = fill_region(c, &body, &st, y, y + hi, *page);
+            draw_column_rules(c, *page, y, used);
+            *band_top = y + used;
+            break;
+        }
+        double used = fill_region(c, &body, &st, y, c->text_bottom, *page);
+        draw_column_rules(c, *page, y, used);
+        if (!(ok = new_page(c, page, &y)))
+            break;
+    }
+done:
+    free(header.items);
+    free(body.items);
+    return ok;
+}
+
+/* The colophon the law asks of a bulletin, at the foot of the last page. */
+static bool place_colophon(flow_ctx *c, size_t *page, double band_top)
+{
+    const colophon *k = &c->is->colo;
+    buf b;
+    buf_init(&b);
+    const char *parts[] = {k->responsible, k->licence, k->address, k->printer, k->periodicity};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (!parts[i])
+            continue;
+        if (b.len)
+            buf_puts(&b, ". ");
+        buf_puts(&b, parts[i]);
+        if (parts[i] == k->printer && k->print_run)
+            buf_printf(&b, ". Số lượng in: %ld bản", k->print_run);
+    }
+    if (!b.len) {
+        buf_fini(&b);
+        return true;
+    }
+    buf_puts(&b, ".");
+    char *text = arena_strndup(c->a, b.data, b.len);
+    buf_fini(&b);
+    item_list l = {0};
+    setting st = set_text(c, ROLE_COLOPHON, text, strlen(text), NULL, 0, c->text_width, 0,
+                          loc_file(c->is->path));
+    push_lines(c, &l, ROLE_COLOPHON, st, true);
+    double h = list_height(&l) + 8;
+    double top = c->text_bottom - h;
+    bool ok = true;
+    if (top < band_top + 8) {
+        double ignored;
+        if (!(ok = new_page(c, page, &ignored)))
+            goto done;
+    }
+    emit_rule(c, *page, c->text_left, top, c->text_left + c->text_width, top, 0.5, rule_colour);
+    double y = top + 6;
+    for (size_t i = 0; i < l.count; i++) {
+        emit_line(c, *page, &l.items[i], c->text_left, y);
+        y += l.items[i].height;
+    }
+done:
+    free(l.items);
+    return ok;
+}
+
+page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shaper *sh,
+                      arena *a, diag *d)
+{
+    page_list *pl = xcalloc(1, sizeof *pl);
+    pl->width_pt = t->page_width_pt;
+    pl->height_pt = t->page_height_pt;
+    template own = *t;
+    flow_ctx c = {is, &own, fonts, sh, a, d, pl, {{0}}, 0, 0, 0, 0, 0, 0};
+    c.col_width = template_column_width(t);
+    c.text_width = t->page_width_pt - t->margin_inside_pt - t->margin_outside_pt;
+    c.text_left = t->margin_inside_pt;
+    c.text_top = t->margin_top_pt;
+    c.text_bottom = t->page_height_pt - t->margin_bottom_pt;
+    if (!resolve_chains(&c)) {
+        flow_free(pl);
+        return NULL;
+    }
+    size_t page;
+    double top;
+    if (!new_page(&c, &page, &top)) {
+        flow_free(pl);
+        return NULL;
+    }
+    for (size_t i = 0; i < is->article_count; i++) {
+        if (!place_article(&c, &is->articles[i], &page, &top)) {
+            flow_free(pl);
+            return NULL;
+        }
+    }
+    if (!place_colophon(&c, &page, top)) {
+        flow_free(pl);
+        return NULL;
+    }
+    return pl;
+}
+
+void flow_free(page_list *pl)
+{
+    if (!pl)
+        return;
+    for (size_t i = 0; i < pl->count; i++)
+        free(pl->pages[i].items);
+    free(pl->pages);
+    free(pl->marks);
+    free(pl);
+}

@@ -1,0 +1,85 @@
+#ifndef BULLETIN_FLOW_H
+#define BULLETIN_FLOW_H
+/* Page layout: sets every article (shaping and line breaking through shape
+ * and lines) and places it on pages: masthead on page 1, a headline band
+ * across the columns, body text flowing column to column and page to page,
+ * photos with their captions at column width, columns balanced at the end
+ * of each article, running head and page numbers. The result is a list of
+ * placed pages in PDF coordinates (points, origin bottom left), allocated
+ * in the build's arena. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "doc.h"
+#include "fonts.h"
+#include "shape.h"
+#include "template.h"
+
+typedef enum placed_kind { PLACED_TEXT, PLACED_IMAGE, PLACED_RULE } placed_kind;
+
+typedef struct placed_text {
+    const glyph_run *run;
+    size_t first, end;      /* glyphs of the run on this line */
+    double x_pt, y_pt;      /* start of the baseline */
+    double size_pt;
+    double space_adjust_pt; /* added after each word space */
+    double cmyk[4];
+    /* Ink box of the line, for overlap and frame checks. */
+    double top_pt, bottom_pt, width_pt;
+} placed_text;
+
+typedef struct placed_image {
+    const char *path;
+    double x_pt, y_pt, width_pt, height_pt;  /* where the whole image is drawn */
+    double clip_x_pt, clip_y_pt, clip_width_pt, clip_height_pt; /* visible part */
+    int pixel_width, pixel_height;
+} placed_image;
+
+typedef struct placed_rule {
+    double x0_pt, y0_pt, x1_pt, y1_pt, width_pt;
+    double cmyk[4];
+} placed_rule;
+
+typedef struct placed {
+    placed_kind kind;
+    union {
+        placed_text text;
+        placed_image image;
+        placed_rule rule;
+    } u;
+} placed;
+
+typedef struct placed_page {
+    placed *items;
+    size_t count, cap;
+} placed_page;
+
+typedef struct bookmark {
+    const char *title;
+    size_t page;
+    double y_pt;
+} bookmark;
+
+typedef struct page_list {
+    double width_pt, height_pt;
+    placed_page *pages;
+    size_t count, cap;
+    bookmark *marks;
+    size_t mark_count, mark_cap;
+    int loose_lines;
+} page_list;
+
+/* Lays out the whole issue. Returns NULL after recording an error. */
+page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shaper *sh,
+                      arena *a, diag *d);
+
+/* Releases the page arrays (the arena holds the rest). */
+void flow_free(page_list *pl);
+
+/* "Thứ Năm, ngày 22 tháng 4 năm 2021" (malloc'd). */
+char *flow_vietnamese_date(int year, int month, int day);
+
+#endif

@@ -1,0 +1,28 @@
+#ifndef BULLETIN_IMAGE_H
+#define BULLETIN_IMAGE_H
+/* Reads the header of a photo (JPEG through libjpeg, PNG through libpng)
+ * to learn its format and pixel size before layout, and rejects files the
+ * PDF stage could not embed. Owns nothing. */
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+typedef enum image_format { IMAGE_JPEG = 1, IMAGE_PNG } image_format;
+
+typedef struct image_info {
+    image_format format;
+    int width, height;
+    int components; /* 1 gray, 3 RGB, 4 CMYK (JPEG) */
+    bool has_alpha;
+} image_info;
+
+/* Largest photo accepted, in pixels; a bigger claim is refused before any
+ * pixel memory is allocated. */
+#define IMAGE_MAX_PIXELS (100L * 1000 * 1000)
+
+/* Probes path. On failure records an error at `loc` naming the file and the
+ * reason, and returns false. */
+bool image_probe(const char *path, src_loc loc, image_info *out, diag *d);
+
+#endif

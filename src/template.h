@@ -1,0 +1,52 @@
+#ifndef BULLETIN_TEMPLATE_H
+#define BULLETIN_TEMPLATE_H
+/* Layout templates (layouts/NAME.yaml): page geometry, columns and named
+ * styles. Anything a template leaves out falls back to the built-in
+ * default, so a bare issue still builds. Plain values, no ownership beyond
+ * strings in the caller's arena. */
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "doc.h"
+
+typedef enum style_align { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER, ALIGN_JUSTIFY } style_align;
+
+typedef struct style {
+    const char *family; /* fontconfig family name or role alias */
+    int weight;         /* CSS-like: 400 regular, 700 bold */
+    bool italic;
+    double size_pt, leading_pt;
+    double cmyk[4]; /* 0..1 */
+    style_align align;
+    double indent_pt, space_before_pt, space_after_pt;
+    bool uppercase;
+} style;
+
+typedef struct template {
+    const char *name;
+    const char *path; /* file it came from, or "(built-in)" */
+    double page_width_pt, page_height_pt;
+    double margin_top_pt, margin_bottom_pt, margin_inside_pt, margin_outside_pt;
+    double bleed_pt;
+    int columns;
+    double gutter_pt;
+    bool column_rules;
+    bool running_header, page_numbers;
+    double masthead_height_pt; /* reserved on page 1 */
+    style styles[ROLE_COUNT];
+} template;
+
+/* The built-in default: the ban-tin format (190 x 270 mm, 3 columns). */
+void template_default(template *t);
+/* Loads a template file over the built-in default. Returns false after
+ * recording errors (file:line:col) for syntax errors, unknown keys, wrong
+ * types and geometry that does not fit the page. */
+bool template_load(template *t, const char *path, arena *a, diag *d);
+/* Checks that the geometry works (columns fit the page, sizes positive). */
+bool template_validate(const template *t, src_loc loc, diag *d);
+const char *template_role_name(style_role role);
+double template_column_width(const template *t);
+
+#endif

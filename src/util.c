@@ -1,0 +1,266 @@
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void out_of_memory(size_t size)
+{
+    fprintf(stderr, "bulletin: fatal: out of memory (requesting %zu bytes)\n", size);
+    abort();
+}
+
+void *xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        out_of_memory(size);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q)
+        out_of_memory(size);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t len)
+{
+    char *p = xmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    char *p = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void grow_array(void **items, size_t *cap, size_t need, size_t item_size)
+{
+    if (need <= *cap)
+        return;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            out_of_memory(SIZE_MAX);
+        n *= 2;
+    }
+    if (n > SIZE_MAX / item_size)
+        out_of_memory(SIZE_MAX);
+    *items = xrealloc(*items, n * item_size);
+    *cap = n;
+}
+
+void buf_init(buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void buf_fini(buf *b)
+{
+    free(b->data);
+    buf_init(b);
+}
+
+void buf_append(buf *b, const void *data, size_t len)
+{
+    grow_array((void **)&b->data, &b->cap, b->len + len + 1, 1);
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void buf_puts(buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    grow_array((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_put_num(buf *b, double v, int decimals)
+{
+    /* Integer arithmetic only, so the C locale never decides the separator. */
+    static const long long scale_of[] = {1, 10, 100, 1000, 10000, 100000};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 5)
+        decimals = 5;
+    long long scale = scale_of[decimals];
+    double r = round(v * (double)scale);
+    if (!isfinite(r) || fabs(r) > 9e17)
+        r = 0;
+    long long n = (long long)r;
+    char tmp[48];
+    int pos = 0;
+    bool neg = n < 0;
+    unsigned long long u = neg ? (unsigned long long)(-n) : (unsigned long long)n;
+    unsigned long long ip = u / (unsigned long long)scale, fp = u % (unsigned long long)scale;
+    if (neg && u != 0)
+        tmp[pos++] = '-';
+    pos += snprintf(tmp + pos, sizeof tmp - (size_t)pos, "%llu", ip);
+    if (fp) {
+        char frac[24];
+        snprintf(frac, sizeof frac, "%0*llu", decimals, fp);
+        int fl = decimals;
+        while (fl > 0 && frac[fl - 1] == '0')
+            fl--;
+        tmp[pos++] = '.';
+        memcpy(tmp + pos, frac, (size_t)fl);
+        pos += fl;
+    }
+    buf_append(b, tmp, (size_t)pos);
+}
+
+char *buf_steal(buf *b)
+{
+    if (!b->data)
+        buf_append(b, "", 0);
+    char *p = b->data;
+    buf_init(b);
+    return p;
+}
+
+char *read_file(const char *path, size_t max_bytes, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return NULL;
+    }
+    buf b;
+    buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max_bytes) {
+            buf_fini(&b);
+            fclose(f);
+            errno = EFBIG;
+            return NULL;
+        }
+        buf_append(&b, chunk, n);
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        buf_fini(&b);
+        errno = EIO;
+        return NULL;
+    }
+    *len_out = b.len;
+    return buf_steal(&b);
+}
+
+char *path_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+char *path_join(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
+        return xstrdup(rel);
+    return xasprintf("%s/%s", dir, rel);
+}
+
+bool path_is_regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool parse_decimal(const char *s, double *out)
+{
+    const char *p = s;
+    bool neg = false;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    double v = 0;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9') {
+        v = v * 10 + (*p++ - '0');
+        digits++;
+    }
+    if (*p == '.') {
+        p++;
+        double scale = 0.1;
+        while (*p >= '0' && *p <= '9') {
+            v += (*p++ - '0') * scale;
+            scale /= 10;
+            digits++;
+        }
+    }
+    if (!digits || *p)
+        return false;
+    *out = neg ? -v : v;
+    return true;
+}
+
+uint64_t hash_fnv1a(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}

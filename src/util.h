@@ -1,0 +1,55 @@
+#ifndef BULLETIN_UTIL_H
+#define BULLETIN_UTIL_H
+/* Support used by every stage: allocation that aborts on exhaustion, a
+ * growable byte buffer, whole-file reading and a locale-free number
+ * formatter. Owns nothing global. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t len);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *items (each item_size bytes) so that it holds at least need items. */
+void grow_array(void **items, size_t *cap, size_t need, size_t item_size);
+#define ARRAY_PUSH(arr, count, cap) \
+    (grow_array((void **)&(arr), &(cap), (count) + 1, sizeof *(arr)), &(arr)[(count)++])
+
+typedef struct buf {
+    char *data;
+    size_t len, cap;
+} buf;
+
+void buf_init(buf *b);
+void buf_fini(buf *b);
+void buf_append(buf *b, const void *data, size_t len);
+void buf_puts(buf *b, const char *s);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends v with at most `decimals` decimals, trailing zeros trimmed, '.' as
+ * the separator whatever the locale. */
+void buf_put_num(buf *b, double v, int decimals);
+char *buf_steal(buf *b); /* NUL-terminated; b is reset */
+
+/* Reads a whole file. Returns NULL and sets errno on failure; refuses files
+ * larger than max_bytes (errno = EFBIG). */
+char *read_file(const char *path, size_t max_bytes, size_t *len_out);
+
+/* Directory part of path ("." when none); the result is malloc'd. */
+char *path_dirname(const char *path);
+/* Joins dir and rel unless rel is absolute. */
+char *path_join(const char *dir, const char *rel);
+bool path_is_regular_file(const char *path);
+
+/* Locale-independent decimal parser: [+-]digits[.digits]. Returns false on
+ * anything else. */
+bool parse_decimal(const char *s, double *out);
+
+uint64_t hash_fnv1a(uint64_t h, const void *data, size_t len);
+#define HASH_FNV_INIT 0xcbf29ce484222325ULL
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Usage: deps.sh LIB-PACKAGES... -- TOOL-PACKAGES...
+# Checks that the build libraries (pkg-config) and the fonts and PDF tools
+# the tests use are present; installs the missing Debian packages when run
+# as root, otherwise prints the exact command to run.
+set -u
+missing=""
+for pc in harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
+          libutf8proc libpng libjpeg; do
+    if ! pkg-config --exists "$pc" 2>/dev/null; then missing="yes"; fi
+done
+[ -f /usr/include/hpdf.h ] || missing="yes"
+for tool in qpdf pdffonts pdftotext pdfinfo; do
+    command -v "$tool" >/dev/null 2>&1 || missing="yes"
+done
+for font in /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf \
+            /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf; do
+    [ -f "$font" ] || missing="yes"
+done
+[ -n "$missing" ] || exit 0
+pkgs=$(echo "$@" | sed 's/ -- / /')
+if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing $pkgs"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $pkgs >/dev/null \
+        || { echo "deps: apt-get failed" >&2; exit 1; }
+else
+    echo "deps: missing packages; run as root:" >&2
+    echo "  apt-get update && apt-get install -y $pkgs" >&2
+    exit 1
+fi

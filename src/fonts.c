@@ -47,8 +47,12 @@ font_set *fonts_open(const char *conf_file, diag *d)
         free(fs);
         return NULL;
     }
-    if (conf_file &&
-        !FcConfigParseAndLoad(fs->config, (const FcChar8 *)conf_file, FcTrue)) {
+    /* fontconfig resolves relative names against its own directories. */
+    char *abs = conf_file ? realpath(conf_file, NULL) : NULL;
+    bool loaded = !conf_file ||
+                  (abs && FcConfigParseAndLoad(fs->config, (const FcChar8 *)abs, FcTrue));
+    free(abs);
+    if (!loaded) {
         diag_error(d, loc_file(conf_file), "cannot load the fontconfig configuration");
         FcConfigDestroy(fs->config);
         free(fs);

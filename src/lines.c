@@ -85,10 +85,15 @@ static bool search(const glyph_run *run, const cand *cands, size_t nc, const dou
                     }
                     break;
                 }
-            } else if (is_last || !justify) {
+            } else if (is_last || !justify || cands[j].emergency) {
+                /* A word broken inside is set flush left, not spread out. */
                 r = 0;
+            } else if (stretch > 0) {
+                r = (avail - w) / stretch;
             } else {
-                r = stretch > 0 ? (avail - w) / stretch : INFINITY;
+                /* One unbreakable word on the line: it cannot be justified,
+                 * so it counts as loose as if it had one space to stretch. */
+                r = (avail - w) / (space_em * STRETCH_RATIO);
             }
             double badness;
             if (!justify) {
@@ -98,7 +103,8 @@ static bool search(const glyph_run *run, const cand *cands, size_t nc, const dou
             } else if (is_last && w <= avail) {
                 badness = 0;
             } else {
-                badness = 100 * fabs(r) * fabs(r) * fabs(r);
+                double ar = fabs(r) > 100 ? 100 : fabs(r);
+                badness = 100 * ar * ar * ar;
             }
             if (justify && !is_last && r > LOOSE_LIMIT && !allow_any) {
                 if (cands[j].mandatory)

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs every test and ends with "N passed, N failed".
+# Usage: tests/run.sh OBJDIR   (BULLETIN_BIN overrides ./bulletin)
+set -u
+objdir=${1:-build/release}
+bin=${BULLETIN_BIN:-./bulletin}
+work=tests/out
+rm -rf "$work" && mkdir -p "$work"
+log="$work/results.txt"
+: > "$log"
+
+run() { # name command...
+    name=$1; shift
+    "$@" >> "$log" 2> "$work/$name.stderr"
+    status=$?
+    if [ $status -gt 1 ]; then
+        echo "not ok - $name exited with status $status (see $work/$name.stderr)" >> "$log"
+    fi
+}
+
+for t in "$objdir"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run "$(basename "$t")" "$t"
+done
+mkdir -p "$work/e2e"
+for s in tests/e2e/*.sh; do
+    [ -f "$s" ] || continue
+    run "$(basename "$s" .sh)" sh "$s" "$bin" "$work/e2e"
+done
+
+grep '^not ok' "$log" || true
+passed=$(grep -c '^ok' "$log")
+failed=$(grep -c '^not ok' "$log")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -53,7 +53,7 @@ int cmd_fonts(int argc, char **argv, diag *d)
     if (!(fs = fonts_open(conf, d)))
         goto done;
     printf("layout: %s\nfontconfig: %s\n\n", t.path, conf ? conf : "(system only)");
-    printf("%-15s %-30s %-55s %s\n", "STYLE", "REQUEST", "FILE", "VIETNAMESE");
+    printf("%-15s %-30s %-66s %s\n", "STYLE", "REQUEST", "FILE", "VIETNAMESE");
     int chains[ROLE_COUNT];
     for (int r = 0; r < ROLE_COUNT; r++) {
         const style *s = &t.styles[r];
@@ -65,7 +65,7 @@ int cmd_fonts(int argc, char **argv, diag *d)
         snprintf(req, sizeof req, "%s %d%s", s->family, s->weight, s->italic ? " italic" : "");
         uint32_t missing[16];
         size_t n = fonts_vietnamese_missing(f, missing, 16);
-        printf("%-15s %-30s %-55s ", template_role_name((style_role)r), req, f->path);
+        printf("%-15s %-30s %-66s ", template_role_name((style_role)r), req, f->path);
         if (n == 0) {
             printf("complete\n");
         } else {

@@ -23,6 +23,15 @@ static int is_break_space(uint32_t cp)
            cp == '\t';
 }
 
+/* A spaced dash ("2020 - 2021", "xanh – sạch") stays at the end of its
+ * line: a line never starts with one. */
+static int starts_with_dash(const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t k = utf8_decode(s, len, &cp);
+    return k && (cp == '-' || cp == 0x2013 || cp == 0x2014 || cp == 0x2012);
+}
+
 void breaks_find(const char *text, size_t len, uint8_t *out)
 {
     pthread_once(&init_once, init_tables);
@@ -42,7 +51,7 @@ void breaks_find(const char *text, size_t len, uint8_t *out)
         if (text[i] == '\n') {
             out[i + 1] = BREAK_MANDATORY;
         } else if (last + 1 < len && brks[last] == LINEBREAK_ALLOWBREAK &&
-                   is_break_space(prev_cp)) {
+                   is_break_space(prev_cp) && !starts_with_dash(text + last + 1, len - last - 1)) {
             out[last + 1] = BREAK_ALLOWED;
         }
         i += k;

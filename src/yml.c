@@ -34,9 +34,12 @@ yml *yml_parse(const char *file, const char *text, size_t len, int first_line, d
     if (!yaml_parser_load(&parser, &y->doc)) {
         yaml_mark_t m = parser.problem_mark;
         src_loc loc = mark_loc(y, m);
-        if (parser.context)
-            diag_error(d, loc, "YAML syntax error: %s %s", parser.problem ? parser.problem : "",
-                       parser.context);
+        if (parser.context) {
+            src_loc start = mark_loc(y, parser.context_mark);
+            diag_error(d, loc, "YAML syntax error: %s %s that starts at line %d, column %d",
+                       parser.problem ? parser.problem : "", parser.context, start.line,
+                       start.col);
+        }
         else
             diag_error(d, loc, "YAML syntax error: %s",
                        parser.problem ? parser.problem : "unreadable document");

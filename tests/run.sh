@@ -29,7 +29,13 @@ for s in tests/e2e/*.sh; do
 done
 
 grep '^not ok' "$log" || true
-passed=$(grep -c '^ok' "$log")
+passed=$(grep '^ok' "$log" | grep -vc '# SKIP')
+skipped=$(grep '^ok' "$log" | grep -c '# SKIP')
 failed=$(grep -c '^not ok' "$log")
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+    grep '# SKIP' "$log"
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

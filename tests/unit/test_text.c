@@ -152,6 +152,15 @@ static void break_opportunities(void)
     breaks_find(paren, plen, pb);
     const char *close = strstr(paren, ")");
     CHECK(pb[close - paren] == BREAK_NONE, "breaks: no line starts with closing punctuation");
+    const char *dash = "năm 2020 - 2021 và xanh – sạch";
+    size_t dlen = strlen(dash);
+    uint8_t *db = xmalloc(dlen + 1);
+    breaks_find(dash, dlen, db);
+    bool dash_ok = db[strstr(dash, "- ") - dash] == BREAK_NONE &&
+                   db[strstr(dash, "– ") - dash] == BREAK_NONE &&
+                   db[strstr(dash, " 2021") + 1 - dash] == BREAK_ALLOWED;
+    CHECK(dash_ok, "breaks: a spaced dash ends its line, never starts one");
+    free(db);
     free(pb);
     free(brk);
 }

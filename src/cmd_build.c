@@ -45,7 +45,10 @@ const char *cli_datadir(void)
         /* Installed: PREFIX/bin/bulletin and PREFIX/share/bulletin. */
         snprintf(probe, sizeof probe, "%s/../share/bulletin/layouts/ban-tin.yaml", exe);
         if (path_is_regular_file(probe)) {
-            snprintf(dir, sizeof dir, "%s/../share/bulletin", exe);
+            snprintf(probe, sizeof probe, "%s/../share/bulletin", exe);
+            char *real = realpath(probe, NULL);
+            snprintf(dir, sizeof dir, "%s", real ? real : probe);
+            free(real);
             return dir;
         }
     }

@@ -1,0 +1,115 @@
+/* PDF output: glyph runs written through Identity-H fonts must extract as
+ * the source text (ToUnicode from clusters, ligatures, ActualText for
+ * base + mark clusters), and a failed write must leave no file. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "flow.h"
+#include "fonts.h"
+#include "harness.h"
+#include "pdf.h"
+#include "shape.h"
+#include "utf8.h"
+#include "util.h"
+
+static char *run_cmd(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return xstrdup("");
+    buf b;
+    buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_append(&b, chunk, n);
+    pclose(p);
+    return buf_steal(&b);
+}
+
+int main(void)
+{
+    diag *d = diag_new();
+    arena *a = arena_new();
+    font_set *fs = fonts_open("fonts/bulletin.conf", d);
+    if (!fs)
+        return 1;
+    shaper *sh = shape_new(fs);
+    int sans[4], serif[4];
+    for (int k = 0; k < 4; k++) {
+        sans[k] = fonts_chain(fs, "bulletin-sans", k & 1 ? 700 : 400, k & 2, loc_file("t"), d);
+        serif[k] = fonts_chain(fs, "bulletin-serif", k & 1 ? 700 : 400, k & 2, loc_file("t"), d);
+    }
+    /* Q with dot below and circumflex has no precomposed form: base + marks. */
+    const char *lines_src[] = {
+        "office file wifi ĐẨY MẠNH TƯ TƯỞNG",
+        "Q\xCC\xA3\xCC\x82 x\xCC\xA3\xCC\x82 ấ ầ ẩ ẫ ậ ớ ờ ở ỡ ợ ứ ừ ử ữ ự",
+        "Tư tưởng 05-CT/TW, 393/CĐ-BVHTTDL, “trích dẫn”",
+    };
+    page_list pl = {0};
+    pl.width_pt = 400;
+    pl.height_pt = 300;
+    placed_page page = {0};
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        char *nfc = utf8_nfc(lines_src[i], strlen(lines_src[i]), &len);
+        char *text = arena_strndup(a, nfc, len);
+        free(nfc);
+        glyph_run *run = shape_text(sh, text, len, NULL, 0, i == 2 ? serif : sans, loc_file("t"),
+                                    a, d);
+        placed *p = ARRAY_PUSH(page.items, page.count, page.cap);
+        memset(p, 0, sizeof *p);
+        p->kind = PLACED_TEXT;
+        p->u.text = (placed_text){run, 0, run->count, 20, 250 - 40.0 * i, 14, 0.7, {0, 0, 0, 1},
+                                  0, 0, 0};
+    }
+    pl.pages = &page;
+    pl.count = 1;
+    pdf_meta meta = {"Thử nghiệm", "Tác giả", NULL, NULL, "test", "vi-VN", 2021, 4, 22};
+    mkdir("build", 0755);
+    unlink("build/t-pdf.pdf");
+    bool ok = pdf_write(&pl, &meta, fs, "build/t-pdf.pdf", d);
+    CHECK(ok, "pdf: a page of glyph runs is written");
+    harness_dump(d);
+    char *text = run_cmd("pdftotext -raw build/t-pdf.pdf - 2>&1");
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        char *nfc = utf8_nfc(lines_src[i], strlen(lines_src[i]), &len);
+        CHECK(strstr(text, nfc) != NULL, "pdf: line %zu extracts as its NFC source text", i + 1);
+        if (!strstr(text, nfc))
+            fprintf(stderr, "want: %s\ngot:\n%s\n", nfc, text);
+        free(nfc);
+    }
+    free(text);
+    char *fonts = run_cmd("pdffonts build/t-pdf.pdf 2>&1");
+    CHECK(strstr(fonts, "CID TrueType      Identity-H       yes yes yes") != NULL &&
+              strstr(fonts, "Syntax") == NULL,
+          "pdf: fonts are embedded CID TrueType subsets with ToUnicode");
+    free(fonts);
+    char *qdf = run_cmd("qpdf --qdf --object-streams=disable build/t-pdf.pdf - 2>/dev/null | "
+                        "grep -a -c -E 'ActualText|<00660069>|<006600660069>'");
+    CHECK(atoi(qdf) >= 2, "pdf: ligatures map to all their letters and mark clusters get "
+          "ActualText (%d)", atoi(qdf));
+    free(qdf);
+
+    /* A write that cannot succeed leaves nothing behind. */
+    diag *d2 = diag_new();
+    bool bad = pdf_write(&pl, &meta, fs, "build/no-such-dir/x.pdf", d2);
+    CHECK(!bad && DIAG_HAS(d2, "cannot create a file in 'build/no-such-dir'"),
+          "pdf: an output folder that does not exist is a clear error");
+    diag_free(d2);
+    d2 = diag_new();
+    bool full = pdf_write(&pl, &meta, fs, "/dev/full", d2);
+    CHECK(!full && DIAG_HAS(d2, "cannot write the PDF"), "pdf: a full device is a clear error");
+    diag_free(d2);
+
+    free(page.items);
+    shape_free(sh);
+    fonts_free(fs);
+    arena_free(a);
+    diag_free(d);
+    return harness_failed ? 1 : 0;
+}

@@ -20,7 +20,7 @@
 
 const char *cli_datadir(void)
 {
-    static char dir[PATH_MAX];
+    static char dir[PATH_MAX + 128];
     if (dir[0])
         return dir;
     const char *env = getenv("BULLETIN_DATADIR");

@@ -464,7 +464,6 @@ static bool region_done(const item_list *l, const fill_state *st)
 static double place_text(flow_ctx *c, size_t page, style_role role, const char *text,
                          double x, double width, double top, style_align align)
 {
-    const style *s = &c->t->styles[role];
     /* Glyph runs borrow their text: keep it for the build's lifetime. */
     text = arena_strdup(c->a, text);
     setting st = set_text(c, role, text, strlen(text), NULL, 0, width, 0, loc_file(c->t->path));
@@ -484,7 +483,6 @@ static double place_text(flow_ctx *c, size_t page, style_role role, const char *
         emit_line(c, page, &l.items[i], x, y);
         y += l.items[i].height;
     }
-    (void)s;
     free(l.items);
     return y;
 }

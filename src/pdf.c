@@ -63,29 +63,25 @@ static bool put_raw(HPDF_Page page, const buf *b)
 
 /* ---- text ---------------------------------------------------------- */
 
+/* Real text of a cluster whose glyphs cannot stand for it alone. The
+ * cluster text is NFC already; format characters the shaper removed are
+ * dropped, as in ToUnicode. */
 static void put_actual_text(buf *b, const char *text, size_t len)
 {
     buf_puts(b, "/Span <</ActualText <FEFF");
-    size_t nl;
-    char *nfc = utf8_nfc(text, len, &nl);
-    for (size_t i = 0; i < nl;) {
+    buf clean;
+    buf_init(&clean);
+    for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t k = utf8_decode(nfc + i, nl - i, &cp);
+        size_t k = utf8_decode(text + i, len - i, &cp);
         if (!k)
             k = 1;
-        if (cp == '\n' || cp == 0xAD || cp == 0x200B || cp == 0x200D || cp == 0x200C) {
-            i += k;
-            continue;
-        }
-        if (cp >= 0x10000) {
-            uint32_t v = cp - 0x10000;
-            buf_printf(b, "%04X%04X", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
-        } else {
-            buf_printf(b, "%04X", cp);
-        }
+        if (cp != '\n' && cp != 0xAD && !(cp >= 0x200B && cp <= 0x200D))
+            buf_append(&clean, text + i, k);
         i += k;
     }
-    free(nfc);
+    pdf_put_utf16_hex(b, clean.data ? clean.data : "", clean.len);
+    buf_fini(&clean);
     buf_puts(b, ">>> BDC ");
 }
 

@@ -148,9 +148,8 @@ static void subset_tag(const font_rec *r, char tag[7])
     tag[6] = '\0';
 }
 
-static void put_utf16_hex(buf *b, const char *text)
+void pdf_put_utf16_hex(buf *b, const char *text, size_t len)
 {
-    size_t len = strlen(text);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t k = utf8_decode(text + i, len - i, &cp);
@@ -199,7 +198,7 @@ static HPDF_Dict build_tounicode(HPDF_Doc doc, const font_rec *r)
             if (!r->text[g])
                 continue;
             buf_printf(&b, "<%04X> <", g);
-            put_utf16_hex(&b, r->text[g]);
+            pdf_put_utf16_hex(&b, r->text[g], strlen(r->text[g]));
             buf_puts(&b, ">\n");
             k++;
         }

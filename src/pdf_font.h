@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "fonts.h"
+#include "util.h"
 
 typedef struct pdf_fonts pdf_fonts;
 
@@ -29,6 +30,9 @@ double pdf_fonts_width(const face *f, uint32_t gid);
  * the glyph already stands for other text, so the caller must wrap it in
  * ActualText. */
 bool pdf_fonts_use(pdf_fonts *pf, const face *f, uint32_t gid, const char *text, size_t len);
+
+/* Appends text (UTF-8) as UTF-16BE hex digits, surrogates included. */
+void pdf_put_utf16_hex(buf *b, const char *text, size_t len);
 
 /* Subsets and writes every used font. Records an error and returns false
  * on failure. */

@@ -185,11 +185,6 @@ static void line_filling(void)
         double set_width = ln->offset_pt + ln->width_pt + ln->space_adjust_pt * ln->spaces;
         if (set_width > width + 0.01)
             fits = false;
-        if (getenv("SHOW_LINES")) {
-            size_t cs = run->glyphs[ln->first].cluster, ce = run->glyphs[ln->end - 1].cluster;
-            fprintf(stderr, "%5.1f %2d %5.2f |%.*s|\n", set_width, ln->spaces,
-                    ln->space_adjust_pt, (int)(ce - cs + 1), run->text + cs);
-        }
         if (!ln->last && fabs(set_width - width) > 0.01) {
             justified = false;
             size_t cs = run->glyphs[ln->first].cluster, ce = run->glyphs[ln->end - 1].cluster;
@@ -271,9 +266,6 @@ static void line_filling(void)
     for (size_t i = 0; i < lu.count; i++)
         if (lu.lines[i].width_pt + lu.lines[i].space_adjust_pt * lu.lines[i].spaces > 100.01)
             inside = false;
-    if (getenv("SHOW_LINES"))
-        for (size_t i = 0; i < lu.count; i++)
-            fprintf(stderr, "url line %zu: %.1f\n", i, lu.lines[i].width_pt);
     CHECK(inside && lu.overlong && DIAG_HAS(d2, "wider than the column"),
           "lines: a word wider than the column is broken inside, with a warning");
     diag_free(d2);

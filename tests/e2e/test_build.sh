@@ -610,4 +610,37 @@ if need_pdf no-overlap; then
     else ok no-overlap; fi
 fi
 
+# ---------------------------------------------------------------- reading-order
+# Within each article, paragraphs come out of pdftotext in source order:
+# the first three words of every body paragraph must appear in the PDF's
+# word stream at increasing positions.
+if need_pdf reading-order; then
+    tr -s ' \t\n' '\n\n\n' <"$WD/sample.txt" | grep -v '^$' >"$WD/order.pdfw"
+    bad=""
+    while IFS= read -r a; do
+        awk 'BEGIN { fm = 0 }
+             NR == 1 && /^---/ { fm = 1; next }
+             fm && /^---/ { fm = 0; next }
+             fm { next }
+             /^(#|!\[|>|- |[0-9]+\. )/ || /^[ \t]*$/ { next }
+             { gsub(/\*/, ""); n = split($0, w, /[ \t]+/)
+               if (n >= 3) print w[1] " " w[2] " " w[3] }' "$SAMPLE/$a" >"$WD/order.heads"
+        r=$(awk 'NR == FNR { heads[++nh] = $0; next }
+                 { word[++nw] = $0 }
+                 END {
+                     pos = 0
+                     for (h = 1; h <= nh; h++) {
+                         found = 0
+                         for (i = pos + 1; i + 2 <= nw; i++)
+                             if (word[i] " " word[i+1] " " word[i+2] == heads[h]) { found = i; break }
+                         if (!found) { print "paragraph " h " (" heads[h] ") not found after word " pos; exit }
+                         pos = found
+                     }
+                 }' "$WD/order.heads" "$WD/order.pdfw")
+        [ -n "$r" ] && bad="$bad $a: $r;"
+    done <"$WD/articles.list"
+    if [ -n "$bad" ]; then nok reading-order "${bad# }"; else ok reading-order; fi
+fi
+
+
 exit 0

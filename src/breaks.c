@@ -32,7 +32,34 @@ static int starts_with_dash(const char *s, size_t len)
     return k && (cp == '-' || cp == 0x2013 || cp == 0x2014 || cp == 0x2012);
 }
 
-void breaks_find(const char *text, size_t len, uint8_t *out)
+/* Units and amounts that follow a number in Vietnamese news text. */
+static const char *const units[] = {
+    "km", "km2", "km²", "m", "m2", "m²", "m3", "m³", "cm", "mm", "ha", "kg", "g", "tấn", "tạ",
+    "lít", "%", "°C", "USD", "VND", "đ", "đồng", "tỷ", "triệu", "nghìn", "ngàn", "MW", "kW",
+    "kWh", NULL};
+
+/* Is the word starting at s (up to the next space or punctuation) a unit? */
+static int is_unit_word(const char *s, size_t len)
+{
+    size_t wl = 0;
+    while (wl < len && s[wl] != ' ' && s[wl] != ',' && s[wl] != '.' && s[wl] != ';' &&
+           s[wl] != ')' && s[wl] != ':' && s[wl] != '\n')
+        wl++;
+    for (size_t i = 0; units[i]; i++)
+        if (strlen(units[i]) == wl && memcmp(units[i], s, wl) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_digit_before_space(const char *text, size_t space_at)
+{
+    size_t i = space_at;
+    while (i > 0 && text[i - 1] == ' ')
+        i--;
+    return i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9';
+}
+
+void breaks_find(const char *text, size_t len, unsigned options, uint8_t *out)
 {
     pthread_once(&init_once, init_tables);
     memset(out, BREAK_NONE, len + 1);
@@ -51,7 +78,9 @@ void breaks_find(const char *text, size_t len, uint8_t *out)
         if (text[i] == '\n') {
             out[i + 1] = BREAK_MANDATORY;
         } else if (last + 1 < len && brks[last] == LINEBREAK_ALLOWBREAK &&
-                   is_break_space(prev_cp) && !starts_with_dash(text + last + 1, len - last - 1)) {
+                   is_break_space(prev_cp) && !starts_with_dash(text + last + 1, len - last - 1) &&
+                   !((options & BREAKS_KEEP_UNITS) && is_digit_before_space(text, i) &&
+                     is_unit_word(text + last + 1, len - last - 1))) {
             out[last + 1] = BREAK_ALLOWED;
         }
         i += k;

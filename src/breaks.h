@@ -10,8 +10,14 @@
 
 enum break_kind { BREAK_NONE = 0, BREAK_ALLOWED = 1, BREAK_MANDATORY = 2 };
 
+enum break_options {
+    /* No break between a number and the unit after it (21,78 km2, 62,58 %,
+     * 1.662 tỷ đồng keeps "1.662 tỷ" together). */
+    BREAKS_KEEP_UNITS = 1,
+};
+
 /* For each byte offset i in [0, len], out[i] says whether a line may begin
  * at i. out must hold len + 1 bytes. */
-void breaks_find(const char *text, size_t len, uint8_t *out);
+void breaks_find(const char *text, size_t len, unsigned options, uint8_t *out);
 
 #endif

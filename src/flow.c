@@ -98,7 +98,7 @@ static setting set_text(flow_ctx *c, style_role role, const char *text, size_t l
     }
     setting out;
     out.run = shape_text(c->sh, text, len, spans, span_count, c->chains[role], loc, c->a, c->d);
-    out.lines = lines_break(out.run, s->size_pt, width, indent, s->align, loc, c->a, c->d);
+    out.lines = lines_break(out.run, s, width, indent, loc, c->a, c->d);
     c->pl->loose_lines += out.lines.loose_lines;
     return out;
 }
@@ -311,10 +311,12 @@ static void emit_line(flow_ctx *c, size_t page, const item *it, double x, double
     pt->y_pt = pdf_y(c, top + it->ascent);
     pt->size_pt = s->size_pt;
     pt->space_adjust_pt = it->ln->space_adjust_pt;
+    pt->letter_adjust_pt = it->ln->letter_adjust_pt;
+    pt->scale = it->ln->scale;
     memcpy(pt->cmyk, s->cmyk, sizeof pt->cmyk);
     pt->top_pt = pdf_y(c, top);
     pt->bottom_pt = pdf_y(c, top + it->height);
-    pt->width_pt = it->ln->width_pt + it->ln->space_adjust_pt * it->ln->spaces;
+    pt->width_pt = lines_set_width(it->ln);
 }
 
 static void emit_rule(flow_ctx *c, size_t page, double x0, double y0_top, double x1,

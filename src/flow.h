@@ -26,6 +26,8 @@ typedef struct placed_text {
     double x_pt, y_pt;      /* start of the baseline */
     double size_pt;
     double space_adjust_pt; /* added after each word space */
+    double letter_adjust_pt;/* added between letters inside words */
+    double scale;           /* horizontal glyph scaling (Tz), 1 = none */
     double cmyk[4];
     /* Ink box of the line, for overlap and frame checks. */
     double top_pt, bottom_pt, width_pt;

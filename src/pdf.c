@@ -31,6 +31,7 @@ typedef struct writer {
     size_t image_count, image_cap;
     diag *d;
     buf content; /* raw operators for the current text object */
+    double scale; /* horizontal scaling in force in the text object */
 } writer;
 
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -125,7 +126,16 @@ static bool draw_text(writer *w, HPDF_Page page, const placed_text *pt)
     const glyph_run *run = pt->run;
     buf *b = &w->content;
     text_state ts = {-1, pt->size_pt, false, 0, 0};
-    double adjust_em = pt->space_adjust_pt * 1000.0 / pt->size_pt;
+    /* With Tz every horizontal displacement is scaled, so adjustments are
+     * written in unscaled units. */
+    double scale = pt->scale > 0 ? pt->scale : 1;
+    double adjust_em = pt->space_adjust_pt * 1000.0 / pt->size_pt / scale;
+    double letter_em = pt->letter_adjust_pt * 1000.0 / pt->size_pt / scale;
+    if (fabs(scale - w->scale) > 1e-6) {
+        buf_put_num(b, scale * 100, 3);
+        buf_puts(b, " Tz\n");
+        w->scale = scale;
+    }
     for (int c = 0; c < 4; c++) {
         buf_put_num(b, pt->cmyk[c], 4);
         buf_puts(b, " ");
@@ -180,6 +190,9 @@ static bool draw_text(writer *w, HPDF_Page page, const placed_text *pt)
             if (!mapped)
                 actual = true;
         }
+        if (i > pt->first && !(g0->flags & GLYPH_SPACE) &&
+            !(run->glyphs[i - 1].flags & GLYPH_SPACE))
+            ts.hb_pen += letter_em;
         if (actual) {
             close_array(b, &ts);
             put_actual_text(b, ctext, clen);
@@ -305,6 +318,7 @@ static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPD
     if (HPDF_Page_BeginText(page) != HPDF_OK)
         return lib_failed(w, "starting text");
     w->content.len = 0;
+    w->scale = 1; /* a new text object starts at 100 Tz */
     for (size_t i = 0; i < pp->count; i++) {
         const placed *it = &pp->items[i];
         if (it->kind != PLACED_TEXT)

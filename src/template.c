@@ -43,6 +43,9 @@ static style make_style(const char *family, int weight, bool italic, double size
     s.leading_pt = leading;
     s.align = align;
     s.cmyk[3] = 1.0; /* black text is 100 % K */
+    s.word_space_min_em = 0.18;
+    s.word_space_max_em = 0.45;
+    s.keep_units = true;
     return s;
 }
 
@@ -64,12 +67,19 @@ void template_default(template *t)
     t->running_header = true;
     t->page_numbers = true;
     t->masthead_height_pt = MM(42);
+    t->widows = 2;
+    t->orphans = 2;
+    t->baseline_grid = true;
 
     style *s = t->styles;
     s[ROLE_BODY] = make_style("bulletin-serif", 400, false, 10, 13, ALIGN_JUSTIFY);
     s[ROLE_BODY].indent_pt = MM(4);
+    s[ROLE_BODY].letter_spacing_max_em = 0.02;
+    s[ROLE_BODY].glyph_scaling_max = 0.02;
     s[ROLE_LEAD] = make_style("bulletin-serif", 700, false, 11, 14.5, ALIGN_JUSTIFY);
     s[ROLE_LEAD].space_after_pt = 9;
+    s[ROLE_LEAD].letter_spacing_max_em = 0.02;
+    s[ROLE_LEAD].glyph_scaling_max = 0.02;
     s[ROLE_HEADLINE] = make_style("bulletin-sans", 700, false, 20, 24, ALIGN_LEFT);
     s[ROLE_HEADLINE].cmyk[0] = 1.0;
     s[ROLE_HEADLINE].cmyk[1] = 0.75;
@@ -206,7 +216,9 @@ static bool load_style(const yml *y, yml_node map, const char *role, style *s, a
 {
     static const char *const keys[] = {"family", "weight", "style", "size", "leading",
                                        "colour", "align", "indent", "space-before",
-                                       "space-after", "case", NULL};
+                                       "space-after", "case", "word-space-min",
+                                       "word-space-max", "letter-spacing-max",
+                                       "glyph-scaling-max", "keep-units", NULL};
     char what[64];
     snprintf(what, sizeof what, "style '%s'", role);
     if (!yml_check_map(y, map, what, keys, d))
@@ -250,6 +262,16 @@ static bool load_style(const yml *y, yml_node map, const char *role, style *s, a
     ok &= yml_get_length(y, map, "indent", 0, 144, &s->indent_pt, d);
     ok &= yml_get_length(y, map, "space-before", 0, 144, &s->space_before_pt, d);
     ok &= yml_get_length(y, map, "space-after", 0, 144, &s->space_after_pt, d);
+    ok &= yml_get_em(y, map, "word-space-min", 0, 1, &s->word_space_min_em, d);
+    ok &= yml_get_em(y, map, "word-space-max", 0.1, 2, &s->word_space_max_em, d);
+    ok &= yml_get_em(y, map, "letter-spacing-max", 0, 0.2, &s->letter_spacing_max_em, d);
+    ok &= yml_get_fraction(y, map, "glyph-scaling-max", 0, 0.1, &s->glyph_scaling_max, d);
+    if (s->word_space_min_em > s->word_space_max_em) {
+        diag_error(d, yml_loc(y, map), "style '%s': word-space-min is larger than word-space-max",
+                   role);
+        ok = false;
+    }
+    ok &= yml_get_bool(y, map, "keep-units", &s->keep_units, d);
     ok &= yml_get_text(y, map, "case", a, &letter_case, d);
     if (letter_case) {
         if (strcmp(letter_case, "upper") == 0)
@@ -319,7 +341,8 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
     yml_node root = yml_root(y);
     static const char *const keys[] = {"name", "page", "margins", "bleed", "columns", "gutter",
                                        "column-rules", "running-header", "page-numbers",
-                                       "masthead-height", "styles", NULL};
+                                       "masthead-height", "widows", "orphans", "baseline-grid",
+                                       "styles", NULL};
     if (!yml_check_map(y, root, "the layout template", keys, d))
         goto done;
     t->path = file;
@@ -352,6 +375,12 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
     ok &= yml_get_bool(y, root, "running-header", &t->running_header, d);
     ok &= yml_get_bool(y, root, "page-numbers", &t->page_numbers, d);
     ok &= yml_get_length(y, root, "masthead-height", MM(10), MM(200), &t->masthead_height_pt, d);
+    long widows = t->widows, orphans = t->orphans;
+    ok &= yml_get_int(y, root, "widows", 1, 5, &widows, d);
+    ok &= yml_get_int(y, root, "orphans", 1, 5, &orphans, d);
+    t->widows = (int)widows;
+    t->orphans = (int)orphans;
+    ok &= yml_get_bool(y, root, "baseline-grid", &t->baseline_grid, d);
     yml_node styles = yml_get(y, root, "styles");
     if (styles) {
         const char *allowed[ROLE_COUNT + 1];

@@ -22,6 +22,14 @@ typedef struct style {
     style_align align;
     double indent_pt, space_before_pt, space_after_pt;
     bool uppercase;
+    /* Justification limits. A word space may shrink to word_space_min_em
+     * and stretch to word_space_max_em (em of the style's size); past that
+     * a line counts as loose and is reported. Letter spacing and glyph
+     * scaling (both ways, per line) absorb what word spaces cannot. */
+    double word_space_min_em, word_space_max_em;
+    double letter_spacing_max_em;
+    double glyph_scaling_max; /* fraction: 0.02 = 2 % */
+    bool keep_units;          /* never break between a number and its unit */
 } style;
 
 typedef struct template {
@@ -35,6 +43,8 @@ typedef struct template {
     bool column_rules;
     bool running_header, page_numbers;
     double masthead_height_pt; /* reserved on page 1 */
+    int widows, orphans;       /* lines a paragraph keeps at a column top / bottom */
+    bool baseline_grid;        /* body lines of all columns on one grid */
     style styles[ROLE_COUNT];
 } template;
 

@@ -419,6 +419,52 @@ bad:
     return false;
 }
 
+/* Reads "<number><suffix>" or a bare number; scale applies to the suffixed form. */
+static bool get_suffixed(const yml *y, yml_node map, const char *key, const char *suffix,
+                         double scale, double lo, double hi, double *out, const char *example,
+                         diag *d)
+{
+    yml_node v = yml_get(y, map, key);
+    if (!v || is_null_scalar(y, v))
+        return true;
+    const char *s = yml_scalar(y, v);
+    char num[64];
+    size_t len = s ? strlen(s) : 0, sl = strlen(suffix);
+    double n, f = 1;
+    if (!s || len >= sizeof num)
+        goto bad;
+    memcpy(num, s, len + 1);
+    if (len > sl && strcmp(s + len - sl, suffix) == 0) {
+        num[len - sl] = '\0';
+        f = scale;
+    }
+    if (!parse_decimal(num, &n))
+        goto bad;
+    n *= f;
+    if (n < lo - 1e-12 || n > hi + 1e-12) {
+        diag_error(d, yml_loc(y, v), "'%s' is out of range: %s", key, s);
+        return false;
+    }
+    *out = n;
+    return true;
+bad:
+    diag_error(d, yml_loc(y, v), "'%s' must be a value such as %s, not '%s'", key, example,
+               s ? s : yml_kind_name(y, v));
+    return false;
+}
+
+bool yml_get_em(const yml *y, yml_node map, const char *key, double lo, double hi, double *out,
+                diag *d)
+{
+    return get_suffixed(y, map, key, "em", 1.0, lo, hi, out, "0.45em", d);
+}
+
+bool yml_get_fraction(const yml *y, yml_node map, const char *key, double lo, double hi,
+                      double *out, diag *d)
+{
+    return get_suffixed(y, map, key, "%", 0.01, lo, hi, out, "2%", d);
+}
+
 bool yml_get_date(const yml *y, yml_node map, const char *key, int *year, int *month, int *day,
                   diag *d)
 {

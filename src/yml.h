@@ -53,6 +53,12 @@ bool yml_get_number(const yml *y, yml_node map, const char *key, double lo, doub
 /* A length: "12pt", "15mm", "1.5cm", "0.5in" or a bare number of points. */
 bool yml_get_length(const yml *y, yml_node map, const char *key, double lo_pt, double hi_pt,
                     double *out_pt, diag *d);
+/* A length relative to the type size: "0.45em" or a bare number of em. */
+bool yml_get_em(const yml *y, yml_node map, const char *key, double lo, double hi, double *out,
+                diag *d);
+/* A fraction: "2%" or a bare number (0.02). */
+bool yml_get_fraction(const yml *y, yml_node map, const char *key, double lo, double hi,
+                      double *out, diag *d);
 /* A date "YYYY-MM-DD". */
 bool yml_get_date(const yml *y, yml_node map, const char *key, int *year, int *month,
                   int *day, diag *d);

@@ -63,8 +63,10 @@ int main(void)
         placed *p = ARRAY_PUSH(page.items, page.count, page.cap);
         memset(p, 0, sizeof *p);
         p->kind = PLACED_TEXT;
-        p->u.text = (placed_text){run, 0, run->count, 20, 250 - 40.0 * i, 14, 0.7, {0, 0, 0, 1},
-                                  0, 0, 0};
+        p->u.text = (placed_text){.run = run, .first = 0, .end = run->count, .x_pt = 20,
+                                  .y_pt = 250 - 40.0 * i, .size_pt = 14,
+                                  .space_adjust_pt = 0.7, .letter_adjust_pt = 0.1 * (double)i,
+                                  .scale = i == 2 ? 0.98 : 1, .cmyk = {0, 0, 0, 1}};
     }
     pl.pages = &page;
     pl.count = 1;

@@ -131,7 +131,7 @@ static void break_opportunities(void)
     const char *text = "Chỉ thị 05-CT/TW ngày 20/4/2021, có 33.008 lao động (393/CĐ-BVHTTDL) TP.HCM";
     size_t len = strlen(text);
     uint8_t *brk = xmalloc(len + 1);
-    breaks_find(text, len, brk);
+    breaks_find(text, len, BREAKS_KEEP_UNITS, brk);
     bool only_after_space = true;
     for (size_t i = 1; i < len; i++)
         if (brk[i] == BREAK_ALLOWED && text[i - 1] != ' ')
@@ -149,18 +149,31 @@ static void break_opportunities(void)
     const char *paren = "lao động ( 393 ) và « trích »";
     size_t plen = strlen(paren);
     uint8_t *pb = xmalloc(plen + 1);
-    breaks_find(paren, plen, pb);
+    breaks_find(paren, plen, 0, pb);
     const char *close = strstr(paren, ")");
     CHECK(pb[close - paren] == BREAK_NONE, "breaks: no line starts with closing punctuation");
     const char *dash = "năm 2020 - 2021 và xanh – sạch";
     size_t dlen = strlen(dash);
     uint8_t *db = xmalloc(dlen + 1);
-    breaks_find(dash, dlen, db);
+    breaks_find(dash, dlen, 0, db);
     bool dash_ok = db[strstr(dash, "- ") - dash] == BREAK_NONE &&
                    db[strstr(dash, "– ") - dash] == BREAK_NONE &&
                    db[strstr(dash, " 2021") + 1 - dash] == BREAK_ALLOWED;
     CHECK(dash_ok, "breaks: a spaced dash ends its line, never starts one");
     free(db);
+    const char *units = "diện tích 21,78 km2 và 1.662 tỷ đồng, tăng 62,58 % so với 33 ha";
+    size_t ul = strlen(units);
+    uint8_t *ub = xmalloc(ul + 1), *ub0 = xmalloc(ul + 1);
+    breaks_find(units, ul, BREAKS_KEEP_UNITS, ub);
+    breaks_find(units, ul, 0, ub0);
+    size_t km = (size_t)(strstr(units, "km2") - units), ty = (size_t)(strstr(units, "tỷ") - units);
+    size_t dong = (size_t)(strstr(units, "đồng") - units), pc = (size_t)(strstr(units, "%") - units);
+    size_t ha = (size_t)(strstr(units, "ha") - units);
+    CHECK(ub[km] == BREAK_NONE && ub[ty] == BREAK_NONE && ub[pc] == BREAK_NONE &&
+              ub[ha] == BREAK_NONE && ub[dong] == BREAK_ALLOWED && ub0[km] == BREAK_ALLOWED,
+          "breaks: a number keeps its unit when the style asks (and only then)");
+    free(ub);
+    free(ub0);
     free(pb);
     free(brk);
 }
@@ -176,13 +189,16 @@ static void line_filling(void)
         "05-CT/TW và Công điện số 393/CĐ-BVHTTDL của Bộ Văn hóa, Thể thao và Du lịch.";
     glyph_run *run = shape(para, serif, a, d);
     double size = 10, width = 144;
-    line_list ll = lines_break(run, size, width, 11, ALIGN_JUSTIFY, loc_file("t"), a, d);
+    template tpl;
+    template_default(&tpl);
+    style body = tpl.styles[ROLE_BODY];
+    line_list ll = lines_break(run, &body, width, 11, loc_file("t"), a, d);
     CHECK(ll.count >= 6, "lines: paragraph set on several lines (%zu)", ll.count);
     bool fits = true, justified = true, covered = true;
     size_t expect_first = 0;
     for (size_t i = 0; i < ll.count; i++) {
         const line *ln = &ll.lines[i];
-        double set_width = ln->offset_pt + ln->width_pt + ln->space_adjust_pt * ln->spaces;
+        double set_width = ln->offset_pt + lines_set_width(ln);
         if (set_width > width + 0.01)
             fits = false;
         if (!ln->last && fabs(set_width - width) > 0.01) {
@@ -228,7 +244,7 @@ static void line_filling(void)
         "chí Phó Trưởng Ban Tuyên giáo Tỉnh ủy cùng gần tám mươi đảng viên của sáu chi bộ trực "
         "thuộc. Theo báo cáo, mỗi cán bộ, đảng viên đăng ký ít nhất một việc làm cụ thể.";
     glyph_run *prun = shape(plain, serif, a, d);
-    line_list pl = lines_break(prun, size, width, 0, ALIGN_JUSTIFY, loc_file("t"), a, d);
+    line_list pl = lines_break(prun, &body, width, 0, loc_file("t"), a, d);
     double optimal = 0, greedy = 0, line_w = 0, word_w = 0;
     int spaces = 0;
     for (size_t i = 0; i + 1 < pl.count; i++)
@@ -261,11 +277,13 @@ static void line_filling(void)
     diag *d2 = diag_new();
     glyph_run *url = shape("Xem https://congthongtin.example.gov.vn/chuyen-muc/tin-tuc-su-kien/"
                            "chi-tiet-bai-viet-rat-dai.html ngay", serif, a, d2);
-    line_list lu = lines_break(url, size, 100, 0, ALIGN_JUSTIFY, loc_file("t"), a, d2);
+    line_list lu = lines_break(url, &body, 100, 0, loc_file("t"), a, d2);
     bool inside = true;
     for (size_t i = 0; i < lu.count; i++)
-        if (lu.lines[i].width_pt + lu.lines[i].space_adjust_pt * lu.lines[i].spaces > 100.01)
+        if (lines_set_width(&lu.lines[i]) > 100.01)
             inside = false;
+    for (size_t i = 0; i < lu.count && !inside; i++)
+        fprintf(stderr, "url line %zu: %.2f\n", i, lines_set_width(&lu.lines[i]));
     CHECK(inside && lu.overlong && DIAG_HAS(d2, "wider than the column"),
           "lines: a word wider than the column is broken inside, with a warning");
     diag_free(d2);

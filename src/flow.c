@@ -28,6 +28,8 @@ typedef struct item {
     const glyph_run *run;
     const line *ln;
     bool keep_with_next;
+    double ink_top, ink_bottom; /* real glyph extents above / below the baseline */
+    int para_line, para_lines;  /* position of a line in its paragraph */
     const figure *fig;
     double image_height; /* visible height of the photo */
     struct item *caption;
@@ -50,6 +52,7 @@ typedef struct flow_ctx {
     int chains[ROLE_COUNT][4];
     double col_width, text_width, text_left, text_top, text_bottom;
     double page_top; /* where columns start on the current page */
+    article_stats *stats; /* of the article being placed, NULL otherwise */
 } flow_ctx;
 
 /* ---- Setting text ------------------------------------------------------ */
@@ -103,18 +106,14 @@ static setting set_text(flow_ctx *c, style_role role, const char *text, size_t l
     return out;
 }
 
-/* Ascent and descent of a line in points. Display styles measure the real
- * glyph extents, so stacked capitals (Ấ, Ở) never touch the line above. */
-static void line_extent(flow_ctx *c, style_role role, const glyph_run *run, const line *ln,
-                        double *ascent, double *descent)
+/* Real ink extents of a line in points, above and below the baseline
+ * (FreeType/HarfBuzz glyph extents, marks included). */
+static void line_ink(flow_ctx *c, style_role role, const glyph_run *run, const line *ln,
+                     double *top, double *bottom)
 {
     const style *s = &c->t->styles[role];
-    face *primary = fonts_chain_primary(c->fonts, c->chains[role][0]);
-    double nominal_asc = (double)primary->ascender * s->size_pt / primary->upem;
-    double nominal_desc = -(double)primary->descender * s->size_pt / primary->upem;
-    *ascent = nominal_asc;
-    *descent = nominal_desc;
-    double top = 0, bottom = 0;
+    *top = 0;
+    *bottom = 0;
     for (size_t i = ln->first; i < ln->end; i++) {
         const glyph *g = &run->glyphs[i];
         face *f = fonts_face(c->fonts, g->face_id);
@@ -122,24 +121,29 @@ static void line_extent(flow_ctx *c, style_role role, const glyph_run *run, cons
         if (!hb_font_get_glyph_extents(f->hb_font, g->gid, &ext))
             continue;
         double scale = s->size_pt / f->upem;
-        double gt = ext.y_bearing * scale + g->y_offset * s->size_pt / 1000.0;
-        double gb = (ext.y_bearing + ext.height) * scale + g->y_offset * s->size_pt / 1000.0;
-        if (gt > top)
-            top = gt;
-        if (gb < bottom)
-            bottom = gb;
+        double rise = g->y_offset * s->size_pt / 1000.0;
+        double gt = ext.y_bearing * scale + rise;
+        double gb = -(ext.y_bearing + ext.height) * scale - rise;
+        if (gt > *top)
+            *top = gt;
+        if (gb > *bottom)
+            *bottom = gb;
     }
-    if (top > *ascent)
-        *ascent = top;
-    if (-bottom > *descent)
-        *descent = -bottom;
 }
 
-static double line_height(flow_ctx *c, style_role role, double ascent, double descent)
+/* Nominal ascent and descent of a style's face, in points. */
+static void nominal_extent(flow_ctx *c, style_role role, double *ascent, double *descent)
 {
     const style *s = &c->t->styles[role];
-    double need = ascent + descent + 0.06 * s->size_pt;
-    return need > s->leading_pt ? need : s->leading_pt;
+    face *primary = fonts_chain_primary(c->fonts, c->chains[role][0]);
+    *ascent = (double)primary->ascender * s->size_pt / primary->upem;
+    *descent = -(double)primary->descender * s->size_pt / primary->upem;
+}
+
+/* Body text sits on the baseline grid: fixed leading, fixed baseline. */
+static bool on_grid(const flow_ctx *c, style_role role)
+{
+    return c->t->baseline_grid && role == ROLE_BODY;
 }
 
 static item *push_item(item_list *l, item_kind kind)
@@ -157,24 +161,39 @@ static void push_gap(item_list *l, double height)
     push_item(l, ITEM_GAP)->height = height;
 }
 
-/* Appends the lines of a set paragraph, with widow and orphan control:
- * the first two and the last two lines of a paragraph stay together. */
+/* Appends the lines of a set paragraph. Widow and orphan control: the
+ * first `orphans` and the last `widows` lines of a paragraph stay together.
+ * Lines off the grid take the height their real ink needs, so stacked
+ * capitals (Ấ, Ở, Ữ) never touch the line above. */
 static void push_lines(flow_ctx *c, item_list *l, style_role role, setting st, bool keep_all)
 {
     size_t n = st.lines.count;
+    const style *s = &c->t->styles[role];
+    double nasc, ndesc;
+    nominal_extent(c, role, &nasc, &ndesc);
     for (size_t i = 0; i < n; i++) {
         item *it = push_item(l, ITEM_LINE);
         it->role = role;
         it->run = st.run;
         it->ln = &st.lines.lines[i];
-        double asc, desc;
-        line_extent(c, role, st.run, it->ln, &asc, &desc);
-        it->height = line_height(c, role, asc, desc);
+        it->para_line = (int)i;
+        it->para_lines = (int)n;
+        line_ink(c, role, st.run, it->ln, &it->ink_top, &it->ink_bottom);
+        double asc = nasc, desc = ndesc;
+        if (!on_grid(c, role)) {
+            if (it->ink_top > asc)
+                asc = it->ink_top;
+            if (it->ink_bottom > desc)
+                desc = it->ink_bottom;
+        }
+        double need = asc + desc + 0.06 * s->size_pt;
+        it->height = on_grid(c, role) || need < s->leading_pt ? s->leading_pt : need;
         /* Centre the ink in the extra leading so lines keep an even colour. */
         it->ascent = asc + (it->height - asc - desc) / 2;
         it->descent = it->height - it->ascent;
-        it->keep_with_next = keep_all || (n >= 3 && (i == 0 || i + 2 == n)) ||
-                             (n == 2 && i == 0);
+        bool orphan_zone = (int)i < c->t->orphans - 1;
+        bool widow_zone = (int)i >= (int)n - c->t->widows && i + 1 < n;
+        it->keep_with_next = keep_all || (n >= 2 && (orphan_zone || widow_zone));
     }
 }
 
@@ -315,6 +334,27 @@ static void emit_line(flow_ctx *c, size_t page, const item *it, double x, double
     pt->scale = it->ln->scale;
     memcpy(pt->cmyk, s->cmyk, sizeof pt->cmyk);
     pt->top_pt = pdf_y(c, top);
+    article_stats *as = c->stats;
+    if (as) {
+        as->lines++;
+        const line *ln = it->ln;
+        bool measured = s->align == ALIGN_JUSTIFY && !ln->last && ln->spaces > 0;
+        if (measured) {
+            as->justified_lines++;
+            if (ln->loose)
+                as->loose_lines++;
+            if (ln->word_space_em > as->worst_word_space_em) {
+                as->worst_word_space_em = ln->word_space_em;
+                size_t from = it->run->glyphs[ln->first].cluster;
+                const glyph *lastg = &it->run->glyphs[ln->end - 1];
+                size_t to = lastg->cluster + lastg->cluster_len;
+                as->worst_text = arena_strndup(c->a, it->run->text + from, to - from);
+                as->worst_page = page;
+            }
+        }
+        if (page > as->last_page)
+            as->last_page = page;
+    }
     pt->bottom_pt = pdf_y(c, top + it->height);
     pt->width_pt = lines_set_width(it->ln);
 }
@@ -383,7 +423,7 @@ static double chain_height(const item_list *l, size_t k)
  * starting at st. Emits onto `page` unless it is SIZE_MAX (a trial).
  * Returns the depth used by the deepest column. */
 static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, double top,
-                          double bottom, size_t page)
+                          double bottom, size_t page, double *depths)
 {
     const double eps = 0.01;
     double deepest = 0;
@@ -392,11 +432,15 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
     bool full_column = top <= c->page_top + eps && bottom >= c->text_bottom - eps;
     int ncols = c->t->columns;
     for (int col = 0; col < ncols; col++) {
+        if (depths)
+            depths[col] = 0;
         if (st->next >= l->count && st->pending_count == 0)
-            break;
+            continue;
         double x = c->text_left + col * (c->col_width + c->t->gutter_pt);
         double y = top;
         bool at_top = true;
+        const item *prev = NULL; /* last line placed in this column */
+        double prev_baseline = 0;
         /* Photos deferred from the previous column go to this one's top. */
         size_t kept = 0;
         for (size_t i = 0; i < st->pending_count; i++) {
@@ -406,6 +450,7 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
                     emit_figure(c, page, it, x, y);
                 y += it->height;
                 at_top = false;
+                prev = NULL;
             } else {
                 st->pending[kept++] = st->pending[i];
             }
@@ -428,6 +473,7 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
                         emit_figure(c, page, it, x, y);
                     y += it->height;
                     at_top = false;
+                    prev = NULL;
                 } else if (st->pending_count < MAX_PENDING) {
                     st->pending[st->pending_count++] = st->next;
                 } else {
@@ -436,19 +482,38 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
                 st->next++;
                 continue;
             }
-            if (y + it->height > bottom + eps && !(at_top && y + it->height > bottom))
+            /* Body lines snap to the baseline grid; one whose real ink would
+             * touch the line above moves down a further grid step. */
+            double ly = y;
+            if (on_grid(c, it->role)) {
+                double lead = c->t->styles[ROLE_BODY].leading_pt;
+                ly = c->text_top + ceil((y - c->text_top) / lead - 1e-6) * lead;
+                while (prev && ly + it->ascent - it->ink_top < prev_baseline + prev->ink_bottom)
+                    ly += lead;
+            }
+            if (ly + it->height > bottom + eps)
                 break;
-            if (y + it->height > bottom + eps)
-                break; /* a line taller than the column: cannot happen with valid templates */
-            double chain = chain_height(l, st->next);
-            if (!at_top && y + chain > bottom + eps && chain <= bottom - top)
+            double chain = chain_height(l, st->next) + (ly - y);
+            if (!at_top && ly + chain > bottom + eps && chain <= bottom - top)
                 break;
-            if (page != SIZE_MAX)
-                emit_line(c, page, it, x, y);
-            y += it->height;
+            if (page != SIZE_MAX) {
+                emit_line(c, page, it, x, ly);
+                if (c->stats && at_top && it->para_lines > 1 &&
+                    it->para_line == it->para_lines - 1)
+                    c->stats->widows++;
+            }
+            y = ly + it->height;
+            prev = it;
+            prev_baseline = ly + it->ascent;
             at_top = false;
             st->next++;
         }
+        /* A paragraph's first line left alone at the column's foot. */
+        if (page != SIZE_MAX && c->stats && prev && prev->para_line == 0 &&
+            prev->para_lines > 1 && st->next < l->count)
+            c->stats->orphans++;
+        if (depths)
+            depths[col] = y - top;
         if (y - top > deepest)
             deepest = y - top;
     }
@@ -593,6 +658,8 @@ static bool new_page(flow_ctx *c, size_t *page, double *top)
     placed_page *p = ARRAY_PUSH(c->pl->pages, c->pl->count, c->pl->cap);
     memset(p, 0, sizeof *p);
     *page = c->pl->count - 1;
+    article_stats *as = c->stats; /* page furniture is no article's text */
+    c->stats = NULL;
     draw_running_elements(c, *page);
     *top = c->text_top;
     if (*page == 0) {
@@ -600,6 +667,7 @@ static bool new_page(flow_ctx *c, size_t *page, double *top)
         *top = c->text_top + c->t->masthead_height_pt;
     }
     c->page_top = *top;
+    c->stats = as;
     return true;
 }
 
@@ -656,6 +724,12 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
         emit_rule(c, *page, c->text_left, rule_y, c->text_left + c->text_width, rule_y, 0.75,
                   rule_colour);
     }
+    article_stats *as = &c->pl->stats[c->pl->stats_count++];
+    as->title = art->title;
+    as->path = art->path;
+    as->first_page = as->last_page = *page;
+    as->body_leading_pt = body_line;
+    c->stats = as;
     bookmark *bm = ARRAY_PUSH(c->pl->marks, c->pl->mark_count, c->pl->mark_cap);
     bm->title = art->title;
     bm->page = *page;
@@ -670,7 +744,7 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
     for (;;) {
         /* Would the rest fit on this page? Then balance the columns. */
         fill_state trial = st;
-        double depth = fill_region(c, &body, &trial, y, c->text_bottom, SIZE_MAX);
+        double depth = fill_region(c, &body, &trial, y, c->text_bottom, SIZE_MAX, NULL);
         if (region_done(&body, &trial)) {
             double lo = depth / c->t->columns, hi = depth;
             if (lo < body_line)
@@ -678,23 +752,25 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
             for (int iter = 0; iter < 24 && hi - lo > 0.25; iter++) {
                 double mid = (lo + hi) / 2;
                 fill_state t2 = st;
-                fill_region(c, &body, &t2, y, y + mid, SIZE_MAX);
+                fill_region(c, &body, &t2, y, y + mid, SIZE_MAX, NULL);
                 if (region_done(&body, &t2))
                     hi = mid;
                 else
                     lo = mid;
             }
-            double used = fill_region(c, &body, &st, y, y + hi, *page);
+            double used = fill_region(c, &body, &st, y, y + hi, *page, as->end_depths_pt);
+            as->end_columns = c->t->columns;
             draw_column_rules(c, *page, y, used);
             *band_top = y + used;
             break;
         }
-        double used = fill_region(c, &body, &st, y, c->text_bottom, *page);
+        double used = fill_region(c, &body, &st, y, c->text_bottom, *page, NULL);
         draw_column_rules(c, *page, y, used);
         if (!(ok = new_page(c, page, &y)))
             break;
     }
 done:
+    c->stats = NULL;
     free(header.items);
     free(body.items);
     return ok;
@@ -750,10 +826,11 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
                       arena *a, diag *d)
 {
     page_list *pl = xcalloc(1, sizeof *pl);
+    pl->stats = xcalloc(is->article_count ? is->article_count : 1, sizeof(article_stats));
     pl->width_pt = t->page_width_pt;
     pl->height_pt = t->page_height_pt;
     template own = *t;
-    flow_ctx c = {is, &own, fonts, sh, a, d, pl, {{0}}, 0, 0, 0, 0, 0, 0};
+    flow_ctx c = {is, &own, fonts, sh, a, d, pl, {{0}}, 0, 0, 0, 0, 0, 0, NULL};
     c.col_width = template_column_width(t);
     c.text_width = t->page_width_pt - t->margin_inside_pt - t->margin_outside_pt;
     c.text_left = t->margin_inside_pt;
@@ -790,5 +867,6 @@ void flow_free(page_list *pl)
         free(pl->pages[i].items);
     free(pl->pages);
     free(pl->marks);
+    free(pl->stats);
     free(pl);
 }

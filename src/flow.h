@@ -65,6 +65,24 @@ typedef struct bookmark {
     double y_pt;
 } bookmark;
 
+/* What the build report says of an article. */
+typedef struct article_stats {
+    const char *title, *path;
+    size_t first_page, last_page;  /* 0-based */
+    int lines;                     /* lines of the article set on pages */
+    int justified_lines;           /* justified lines other than paragraph ends */
+    int loose_lines;               /* ... whose word space exceeds the style's maximum */
+    int widows;                    /* a paragraph's last line alone at a column top */
+    int orphans;                   /* a paragraph's first line alone at a column bottom */
+    int overset_lines;             /* lines that found no place */
+    double worst_word_space_em;    /* the loosest justified line */
+    const char *worst_text;
+    size_t worst_page;
+    int end_columns;               /* columns used where the article ends */
+    double end_depths_pt[12];      /* their depths, for balance */
+    double body_leading_pt;
+} article_stats;
+
 typedef struct page_list {
     double width_pt, height_pt;
     placed_page *pages;
@@ -72,6 +90,8 @@ typedef struct page_list {
     bookmark *marks;
     size_t mark_count, mark_cap;
     int loose_lines;
+    article_stats *stats; /* one per article, in manifest order */
+    size_t stats_count;
 } page_list;
 
 /* Lays out the whole issue. Returns NULL after recording an error. */

@@ -1,7 +1,5 @@
 #include "pdf.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <hpdf.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -9,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "pdf_font.h"
 #include "utf8.h"
@@ -388,22 +384,7 @@ static bool add_outline(writer *w, const page_list *pl, HPDF_Page *pages)
     return true;
 }
 
-/* ---- atomic output --------------------------------------------------- */
-
-static bool write_all(int fd, const unsigned char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
+/* ---- output ---------------------------------------------------------- */
 
 static bool save(writer *w, const char *out_path)
 {
@@ -417,61 +398,14 @@ static bool save(writer *w, const char *out_path)
         free(data);
         return lib_failed(w, "reading the serialised document");
     }
-    bool ok = false;
-    struct stat st;
-    bool direct = strcmp(out_path, "-") == 0 ||
-                  (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode));
-    if (direct) {
-        int fd = strcmp(out_path, "-") == 0 ? STDOUT_FILENO : open(out_path, O_WRONLY);
-        if (fd < 0 || !write_all(fd, data, size)) {
-            diag_error(w->d, loc_file(out_path), "cannot write the PDF: %s", strerror(errno));
-        } else {
-            ok = true;
-        }
-        if (fd >= 0 && fd != STDOUT_FILENO && close(fd) != 0 && ok) {
-            diag_error(w->d, loc_file(out_path), "cannot write the PDF: %s", strerror(errno));
-            ok = false;
-        }
-        free(data);
-        return ok;
-    }
-    char *dir = path_dirname(out_path);
-    char *tmp = xasprintf("%s/.bulletin-XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_error(w->d, loc_file(out_path), "cannot create a file in '%s': %s", dir,
-                   strerror(errno));
-        goto out;
-    }
-    if (!write_all(fd, data, size) || fsync(fd) != 0) {
-        diag_error(w->d, loc_file(out_path), "cannot write the PDF: %s", strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
-        diag_error(w->d, loc_file(out_path), "cannot write the PDF: %s", strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    if (rename(tmp, out_path) != 0) {
-        diag_error(w->d, loc_file(out_path), "cannot replace '%s': %s", out_path,
-                   strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    /* Make the rename itself durable. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    ok = true;
-out:
-    free(tmp);
-    free(dir);
+    char *error = write_file_atomic(out_path, data, size);
     free(data);
-    return ok;
+    if (error) {
+        diag_error(w->d, loc_file(out_path), "%s", error);
+        free(error);
+        return false;
+    }
+    return true;
 }
 
 bool pdf_write(const page_list *pl, const pdf_meta *meta, font_set *fonts,

@@ -95,7 +95,7 @@ void template_default(template *t)
     s[ROLE_BYLINE].space_after_pt = 6;
     s[ROLE_CAPTION] = make_style("bulletin-sans", 400, true, 8, 10.5, ALIGN_LEFT);
     s[ROLE_CAPTION].space_before_pt = 3;
-    s[ROLE_CAPTION].space_after_pt = 9;
+    s[ROLE_CAPTION].space_after_pt = 5;
     s[ROLE_SUBHEAD] = make_style("bulletin-sans", 700, false, 10.5, 13, ALIGN_LEFT);
     s[ROLE_SUBHEAD].space_before_pt = 9;
     s[ROLE_SUBHEAD].space_after_pt = 4;

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void out_of_memory(size_t size)
 {
@@ -263,4 +265,67 @@ uint64_t hash_fnv1a(uint64_t h, const void *data, size_t len)
         h *= 0x100000001b3ULL;
     }
     return h;
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+char *write_file_atomic(const char *path, const void *data, size_t len)
+{
+    struct stat st;
+    bool to_stdout = strcmp(path, "-") == 0;
+    if (to_stdout || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+        int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY);
+        bool ok = fd >= 0 && write_all(fd, data, len);
+        char *error = ok ? NULL : xasprintf("cannot write '%s': %s", path, strerror(errno));
+        if (fd >= 0 && !to_stdout && close(fd) != 0 && !error)
+            error = xasprintf("cannot write '%s': %s", path, strerror(errno));
+        return error;
+    }
+    char *dir = path_dirname(path);
+    char *tmp = xasprintf("%s/.bulletin-XXXXXX", dir);
+    char *error = NULL;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        error = xasprintf("cannot create a file in '%s': %s", dir, strerror(errno));
+        goto out;
+    }
+    if (!write_all(fd, data, len) || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+        error = xasprintf("cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    if (close(fd) != 0) {
+        error = xasprintf("cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
+        error = xasprintf("cannot replace '%s': %s", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    /* Make the rename itself durable. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+out:
+    free(tmp);
+    free(dir);
+    return error;
 }

@@ -39,6 +39,13 @@ char *buf_steal(buf *b); /* NUL-terminated; b is reset */
  * larger than max_bytes (errno = EFBIG). */
 char *read_file(const char *path, size_t max_bytes, size_t *len_out);
 
+/* Writes data to path atomically: a temporary file beside it, fsync,
+ * rename; on failure the temporary file is removed and an existing file is
+ * left untouched. "-" and targets that are not regular files (a pipe,
+ * /dev/null) are written directly. Returns NULL on success, else a
+ * malloc'd sentence saying what failed. */
+char *write_file_atomic(const char *path, const void *data, size_t len);
+
 /* Directory part of path ("." when none); the result is malloc'd. */
 char *path_dirname(const char *path);
 /* Joins dir and rel unless rel is absolute. */

@@ -14,6 +14,7 @@
 #include "fonts.h"
 #include "issue.h"
 #include "pdf.h"
+#include "report.h"
 #include "shape.h"
 #include "template.h"
 #include "util.h"
@@ -79,6 +80,7 @@ typedef struct build_opts {
     const char *manifest;
     const char *output;
     const char *layout;
+    const char *report;
 } build_opts;
 
 static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
@@ -86,19 +88,24 @@ static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
     memset(o, 0, sizeof *o);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--layout") == 0) {
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--layout") == 0 ||
+            strcmp(a, "--report") == 0) {
             if (i + 1 >= argc) {
                 diag_usage(d, "option '%s' needs a value", a);
                 return false;
             }
             if (strcmp(a, "--layout") == 0)
                 o->layout = argv[++i];
+            else if (strcmp(a, "--report") == 0)
+                o->report = argv[++i];
             else
                 o->output = argv[++i];
         } else if (strncmp(a, "--output=", 9) == 0) {
             o->output = a + 9;
         } else if (strncmp(a, "--layout=", 9) == 0) {
             o->layout = a + 9;
+        } else if (strncmp(a, "--report=", 9) == 0) {
+            o->report = a + 9;
         } else if (a[0] == '-' && a[1]) {
             diag_usage(d, "unknown option '%s'; see 'bulletin help build'", a);
             return false;
@@ -199,7 +206,8 @@ int cmd_build(int argc, char **argv, diag *d)
     meta.creator = "bulletin " BULLETIN_VERSION;
     meta.language = "vi-VN";
     document_date(&is, &meta);
-    pdf_write(pages, &meta, fonts, output, d);
+    if (pdf_write(pages, &meta, fonts, output, d) && o.report)
+        report_write(o.report, &is, pages, d);
 done:
     flow_free(pages);
     shape_free(sh);

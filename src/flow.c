@@ -406,17 +406,43 @@ typedef struct fill_state {
     size_t pending_count;
 } fill_state;
 
-static double chain_height(const item_list *l, size_t k)
+/* Where a keep-with-next chain starting at item k ends when placed from y,
+ * body lines snapped to the grid as fill_region would. */
+static double chain_end(const flow_ctx *c, const item_list *l, size_t k, double y)
 {
-    double h = 0;
+    double lead = c->t->styles[ROLE_BODY].leading_pt;
     for (size_t i = k; i < l->count; i++) {
-        if (l->items[i].kind == ITEM_FIGURE)
+        const item *it = &l->items[i];
+        if (it->kind == ITEM_FIGURE)
             break;
-        h += l->items[i].height;
-        if (!l->items[i].keep_with_next && l->items[i].kind != ITEM_GAP)
+        if (it->kind == ITEM_LINE && on_grid(c, it->role))
+            y = c->text_top + ceil((y - c->text_top) / lead - 1e-6) * lead;
+        y += it->height;
+        if (!it->keep_with_next && it->kind != ITEM_GAP)
             break;
     }
-    return h;
+    return y;
+}
+
+/* A block of off-grid lines (a subhead, a quote) followed by body text:
+ * the white the grid adds goes above the block, not between it and the
+ * text it introduces. Returns how far to move the block down. */
+static double grid_slack_before(const flow_ctx *c, const item_list *l, size_t k, double y)
+{
+    double lead = c->t->styles[ROLE_BODY].leading_pt;
+    double h = 0;
+    for (size_t i = k; i < l->count; i++) {
+        const item *it = &l->items[i];
+        if (it->kind == ITEM_FIGURE)
+            return 0;
+        if (it->kind == ITEM_LINE && on_grid(c, it->role)) {
+            double end = y + h;
+            double snapped = c->text_top + ceil((end - c->text_top) / lead - 1e-6) * lead;
+            return snapped - end;
+        }
+        h += it->height;
+    }
+    return 0;
 }
 
 /* Fills ncols columns between top and bottom (distances from the page top)
@@ -485,6 +511,9 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
             /* Body lines snap to the baseline grid; one whose real ink would
              * touch the line above moves down a further grid step. */
             double ly = y;
+            if (c->t->baseline_grid && !on_grid(c, it->role) && !at_top &&
+                (!prev || on_grid(c, prev->role)))
+                ly = y + grid_slack_before(c, l, st->next, y);
             if (on_grid(c, it->role)) {
                 double lead = c->t->styles[ROLE_BODY].leading_pt;
                 ly = c->text_top + ceil((y - c->text_top) / lead - 1e-6) * lead;
@@ -493,8 +522,8 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
             }
             if (ly + it->height > bottom + eps)
                 break;
-            double chain = chain_height(l, st->next) + (ly - y);
-            if (!at_top && ly + chain > bottom + eps && chain <= bottom - top)
+            double chain = chain_end(c, l, st->next, y);
+            if (!at_top && chain > bottom + eps && chain - y <= bottom - top)
                 break;
             if (page != SIZE_MAX) {
                 emit_line(c, page, it, x, ly);
@@ -758,7 +787,32 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
                 else
                     lo = mid;
             }
-            double used = fill_region(c, &body, &st, y, y + hi, *page, as->end_depths_pt);
+            /* The smallest height that fits can leave one column short where
+             * keep rules move a block on; a little more height may balance
+             * better. Take the most even of a few candidates. */
+            double best_h = hi, best_spread = 1e9;
+            for (int k = 0; k <= 6; k++) {
+                double h = hi + k * body_line / 2;
+                if (y + h > c->text_bottom + 0.01)
+                    break;
+                fill_state t3 = st;
+                double depths[12];
+                fill_region(c, &body, &t3, y, y + h, SIZE_MAX, depths);
+                if (!region_done(&body, &t3))
+                    continue;
+                double lo_d = 1e9, hi_d = 0;
+                for (int col = 0; col < c->t->columns; col++) {
+                    if (depths[col] < lo_d)
+                        lo_d = depths[col];
+                    if (depths[col] > hi_d)
+                        hi_d = depths[col];
+                }
+                if (hi_d - lo_d < best_spread - 0.5) {
+                    best_spread = hi_d - lo_d;
+                    best_h = h;
+                }
+            }
+            double used = fill_region(c, &body, &st, y, y + best_h, *page, as->end_depths_pt);
             as->end_columns = c->t->columns;
             draw_column_rules(c, *page, y, used);
             *band_top = y + used;

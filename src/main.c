@@ -8,7 +8,7 @@
 
 static const char usage_text[] =
     "Usage:\n"
-    "  bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE]\n"
+    "  bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE] [--report FILE.json]\n"
     "  bulletin fonts [--layout NAME|FILE] [--text FILE]\n"
     "  bulletin --help | --version | help COMMAND\n"
     "\n"
@@ -19,13 +19,15 @@ static const char usage_text[] =
     "Exit status: 0 success, 1 bad input, 2 bad usage, 3 internal error.\n";
 
 static const char build_help[] =
-    "Usage: bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE]\n"
+    "Usage: bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE] [--report FILE.json]\n"
     "\n"
     "Lays out the issue described by ISSUE.yaml into a PDF.\n"
     "  -o, --output FILE   where to write (default: ISSUE.pdf beside the manifest;\n"
     "                      '-' writes to standard output)\n"
     "  --layout NAME|FILE  layout template: a name from layouts/ or a YAML file\n"
     "                      (default: the manifest's 'layout', else ban-tin)\n"
+    "  --report FILE.json  write a build report: per article, lines set, loose\n"
+    "                      lines, widows, orphans, overset lines, the worst line\n"
     "The PDF is written atomically: a failed build leaves any old file untouched.\n";
 
 static const char fonts_help[] =

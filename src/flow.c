@@ -334,6 +334,9 @@ static void emit_line(flow_ctx *c, size_t page, const item *it, double x, double
     pt->scale = it->ln->scale;
     memcpy(pt->cmyk, s->cmyk, sizeof pt->cmyk);
     pt->top_pt = pdf_y(c, top);
+    pt->ink_top_pt = pt->y_pt + it->ink_top;
+    pt->ink_bottom_pt = pt->y_pt - it->ink_bottom;
+    pt->role = it->role;
     article_stats *as = c->stats;
     if (as) {
         as->lines++;
@@ -448,16 +451,17 @@ static double grid_slack_before(const flow_ctx *c, const item_list *l, size_t k,
 /* Fills ncols columns between top and bottom (distances from the page top)
  * starting at st. Emits onto `page` unless it is SIZE_MAX (a trial).
  * Returns the depth used by the deepest column. */
-static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, double top,
-                          double bottom, size_t page, double *depths)
+static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, double top,
+                           const double *bottoms, size_t page, double *depths)
 {
     const double eps = 0.01;
     double deepest = 0;
     /* Only a column of a whole page may hold a photo taller than itself:
      * anywhere else it waits for the next column. */
-    bool full_column = top <= c->page_top + eps && bottom >= c->text_bottom - eps;
     int ncols = c->t->columns;
     for (int col = 0; col < ncols; col++) {
+        double bottom = bottoms[col];
+        bool full_column = top <= c->page_top + eps && bottom >= c->text_bottom - eps;
         if (depths)
             depths[col] = 0;
         if (st->next >= l->count && st->pending_count == 0)
@@ -547,6 +551,16 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
             deepest = y - top;
     }
     return deepest;
+}
+
+/* fill_columns with every column ending at the same depth. */
+static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, double top,
+                          double bottom, size_t page, double *depths)
+{
+    double bottoms[12];
+    for (int col = 0; col < c->t->columns && col < 12; col++)
+        bottoms[col] = bottom;
+    return fill_columns(c, l, st, top, bottoms, page, depths);
 }
 
 static bool region_done(const item_list *l, const fill_state *st)
@@ -731,6 +745,70 @@ static double list_height(const item_list *l)
     return h;
 }
 
+/* Depth spread (deepest minus shallowest column) of a trial fill, or a huge
+ * value when the content does not fit. */
+static double trial_spread(flow_ctx *c, const item_list *l, const fill_state *st, double top,
+                           const double *bottoms, double *deepest)
+{
+    fill_state t = *st;
+    double depths[12];
+    *deepest = fill_columns(c, l, &t, top, bottoms, SIZE_MAX, depths);
+    if (!region_done(l, &t))
+        return 1e9;
+    double lo = 1e9;
+    for (int col = 0; col < c->t->columns; col++)
+        if (depths[col] < lo)
+            lo = depths[col];
+    return *deepest - lo;
+}
+
+/* Column bottoms for the end of an article: the most even columns. The
+ * smallest common height that fits (min_h) can leave a column short where
+ * keep rules move a block on, so the depths of all but the last column are
+ * varied around it (the last takes the rest) and the most even result that
+ * fits is kept; ties go to the shallower. */
+static void balance(flow_ctx *c, const item_list *l, const fill_state *st, double top,
+                    double min_h, double *bottoms)
+{
+    int ncols = c->t->columns;
+    double lead = c->t->styles[ROLE_BODY].leading_pt;
+    for (int i = 0; i < ncols; i++)
+        bottoms[i] = top + min_h;
+    double deepest;
+    double best_spread = trial_spread(c, l, st, top, bottoms, &deepest);
+    double best_deepest = deepest;
+    if (ncols < 2 || ncols > 4)
+        return;
+    /* Offsets of -4..+4 half lines for each of the first ncols-1 columns. */
+    int steps = 9, combos = 1;
+    for (int i = 0; i < ncols - 1; i++)
+        combos *= steps;
+    double cand[12];
+    for (int n = 0; n < combos; n++) {
+        int code = n;
+        bool ok = true;
+        for (int i = 0; i < ncols - 1; i++) {
+            double h = min_h + (code % steps - steps / 2) * lead / 2;
+            code /= steps;
+            if (h < lead || top + h > c->text_bottom + 0.01)
+                ok = false;
+            cand[i] = top + h;
+        }
+        if (!ok)
+            continue;
+        cand[ncols - 1] = c->text_bottom;
+        double spread = trial_spread(c, l, st, top, cand, &deepest);
+        if (spread >= 1e9)
+            continue;
+        if (spread < best_spread - 0.5 ||
+            (spread < best_spread + 0.5 && deepest < best_deepest - 0.5)) {
+            best_spread = spread;
+            best_deepest = deepest;
+            memcpy(bottoms, cand, (size_t)ncols * sizeof *cand);
+        }
+    }
+}
+
 static bool place_article(flow_ctx *c, const article *art, size_t *page, double *band_top)
 {
     item_list header = {0}, body = {0};
@@ -787,32 +865,9 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
                 else
                     lo = mid;
             }
-            /* The smallest height that fits can leave one column short where
-             * keep rules move a block on; a little more height may balance
-             * better. Take the most even of a few candidates. */
-            double best_h = hi, best_spread = 1e9;
-            for (int k = 0; k <= 6; k++) {
-                double h = hi + k * body_line / 2;
-                if (y + h > c->text_bottom + 0.01)
-                    break;
-                fill_state t3 = st;
-                double depths[12];
-                fill_region(c, &body, &t3, y, y + h, SIZE_MAX, depths);
-                if (!region_done(&body, &t3))
-                    continue;
-                double lo_d = 1e9, hi_d = 0;
-                for (int col = 0; col < c->t->columns; col++) {
-                    if (depths[col] < lo_d)
-                        lo_d = depths[col];
-                    if (depths[col] > hi_d)
-                        hi_d = depths[col];
-                }
-                if (hi_d - lo_d < best_spread - 0.5) {
-                    best_spread = hi_d - lo_d;
-                    best_h = h;
-                }
-            }
-            double used = fill_region(c, &body, &st, y, y + best_h, *page, as->end_depths_pt);
+            double bottoms[12];
+            balance(c, &body, &st, y, hi, bottoms);
+            double used = fill_columns(c, &body, &st, y, bottoms, *page, as->end_depths_pt);
             as->end_columns = c->t->columns;
             draw_column_rules(c, *page, y, used);
             *band_top = y + used;

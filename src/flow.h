@@ -29,8 +29,10 @@ typedef struct placed_text {
     double letter_adjust_pt;/* added between letters inside words */
     double scale;           /* horizontal glyph scaling (Tz), 1 = none */
     double cmyk[4];
-    /* Ink box of the line, for overlap and frame checks. */
+    /* Line box and real ink (glyph extents) of the line, for checks. */
     double top_pt, bottom_pt, width_pt;
+    double ink_top_pt, ink_bottom_pt;
+    style_role role;
 } placed_text;
 
 typedef struct placed_image {

@@ -11,6 +11,7 @@
 #include "shape.h"
 #include "utf8.h"
 #include "util.h"
+#include <utf8proc.h>
 
 static font_set *fs;
 static shaper *sh;
@@ -291,9 +292,86 @@ static void line_filling(void)
     arena_free(a);
 }
 
+/* A synthetic run: words of given widths (1/1000 em) separated by spaces
+ * of 250, one glyph per word, so the best breaks are known by design. */
+static glyph_run *synthetic(const double *widths, size_t n, arena *a)
+{
+    glyph_run *run = arena_alloc(a, sizeof *run);
+    char *text = arena_alloc(a, 2 * n + 1);
+    run->glyphs = arena_alloc(a, 2 * n * sizeof(glyph));
+    for (size_t i = 0; i < n; i++) {
+        text[2 * i] = (char)('A' + i);
+        text[2 * i + 1] = ' ';
+        glyph *w = &run->glyphs[run->count++];
+        *w = (glyph){.gid = 1, .flags = GLYPH_CLUSTER_START, .cluster = (uint32_t)(2 * i),
+                     .cluster_len = 1, .advance = (float)widths[i]};
+        if (i + 1 < n) {
+            glyph *sp = &run->glyphs[run->count++];
+            *sp = (glyph){.gid = 3, .flags = GLYPH_CLUSTER_START | GLYPH_SPACE,
+                          .cluster = (uint32_t)(2 * i + 1), .cluster_len = 1, .advance = 250};
+        }
+    }
+    text[2 * n - 1] = '\0';
+    run->text = text;
+    run->text_len = 2 * n - 1;
+    return run;
+}
+
+static void known_breaks(void)
+{
+    arena *a = arena_new();
+    diag *d = diag_new();
+    template tpl;
+    template_default(&tpl);
+    style st = tpl.styles[ROLE_BODY];
+    st.size_pt = 1000; /* 1/1000 em = 1 pt */
+    st.letter_spacing_max_em = 0;
+    st.glyph_scaling_max = 0;
+    /* Only [A B] [C D] [E] keeps every word space within 0.18..0.45 em:
+     * [A] alone or [B C] would be loose, [A B C] too wide. */
+    const double widths[] = {600, 150, 350, 400, 200};
+    glyph_run *run = synthetic(widths, 5, a);
+    line_list ll = lines_break(run, &st, 1000, 0, loc_file("t"), a, d);
+    bool ok = ll.count == 3 && ll.lines[0].first == 0 && ll.lines[0].end == 3 &&
+              ll.lines[1].first == 4 && ll.lines[1].end == 7 && ll.lines[2].first == 8;
+    CHECK(ok, "lines: the known optimal break set is found (%zu lines)", ll.count);
+    CHECK(ll.count == 3 && fabs(ll.lines[0].space_adjust_pt) < 0.01 &&
+              fabs(ll.lines[1].space_adjust_pt) < 0.01 && ll.loose_lines == 0,
+          "lines: its lines are exactly full, nothing stretched");
+    diag_free(d);
+    arena_free(a);
+}
+
+static void nfd_lines(void)
+{
+    arena *a = arena_new();
+    diag *d = diag_new();
+    template tpl;
+    template_default(&tpl);
+    const char *nfc = "Ẩm ướt kéo dài khiến bà con phải phun thuốc theo cảm tính, vừa tốn kém vừa "
+                      "ảnh hưởng đến chất lượng quả; Ở Mường Lữ, người trồng cam đã quyết định "
+                      "thử nghiệm nhật ký điện tử.";
+    size_t len;
+    char *nfd_c = (char *)utf8proc_NFD((const utf8proc_uint8_t *)nfc);
+    (void)len;
+    glyph_run *x = shape(nfc, serif, a, d), *y = shape(nfd_c, serif, a, d);
+    line_list lx = lines_break(x, &tpl.styles[ROLE_BODY], 144, 0, loc_file("t"), a, d);
+    line_list ly = lines_break(y, &tpl.styles[ROLE_BODY], 144, 0, loc_file("t"), a, d);
+    bool same = lx.count == ly.count;
+    for (size_t i = 0; same && i < lx.count; i++)
+        same = lx.lines[i].first == ly.lines[i].first && lx.lines[i].end == ly.lines[i].end &&
+               fabs(lx.lines[i].space_adjust_pt - ly.lines[i].space_adjust_pt) < 1e-6;
+    CHECK(same && strcmp(nfd_c, nfc) != 0, "lines: NFD text breaks exactly like NFC");
+    free(nfd_c);
+    diag_free(d);
+    arena_free(a);
+}
+
 int main(void)
 {
     open_fonts();
+    known_breaks();
+    nfd_lines();
     shaping();
     break_opportunities();
     line_filling();

@@ -36,7 +36,7 @@ UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(OBJDIR)/tests/%)
 DEMO_ISSUE = examples/ban-tin-mau/issue.yaml
 DEMO_PDF   = ban-tin-mau.pdf
 
-.PHONY: all deps demo test test-unit test-e2e test-asan install clean format
+.PHONY: all deps demo test test-unit test-e2e test-asan install clean format typo-report
 
 all: bulletin
 
@@ -88,3 +88,25 @@ clean:
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+# Typographic measures read back from the PDFs (word spacing as a reader
+# sees it): the sample and a long generated issue in the default and A4
+# layouts, and the published corpus when ../shared/corpus exists.
+TYPO_DIR = build/typo
+typo-report: bulletin
+	@rm -rf $(TYPO_DIR) && mkdir -p $(TYPO_DIR)
+	@sh tests/typo/gen_issue.sh examples/ban-tin-mau $(TYPO_DIR)/long
+	@for layout in ban-tin a4-3-cot; do \
+	  ./bulletin build $(DEMO_ISSUE) --layout $$layout -o $(TYPO_DIR)/sample-$$layout.pdf \
+	    --report $(TYPO_DIR)/sample-$$layout.json 2>/dev/null; \
+	  sh tests/typo/report.sh $(TYPO_DIR)/sample-$$layout.pdf 10 "sample, $$layout"; \
+	  ./bulletin build $(TYPO_DIR)/long/issue.yaml --layout $$layout -o $(TYPO_DIR)/long-$$layout.pdf \
+	    2>/dev/null; \
+	  sh tests/typo/report.sh $(TYPO_DIR)/long-$$layout.pdf 10 "generated, $$layout"; \
+	  if [ -d ../shared/corpus/articles ]; then \
+	    sh tests/typo/corpus_issue.sh ../shared/corpus $(TYPO_DIR)/corpus; \
+	    ./bulletin build $(TYPO_DIR)/corpus/issue.yaml --layout $$layout \
+	      -o $(TYPO_DIR)/corpus-$$layout.pdf 2>/dev/null; \
+	    sh tests/typo/report.sh $(TYPO_DIR)/corpus-$$layout.pdf 10 "corpus, $$layout"; \
+	  fi; \
+	done

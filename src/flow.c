@@ -812,6 +812,7 @@ static void balance(flow_ctx *c, const item_list *l, const fill_state *st, doubl
 static bool place_article(flow_ctx *c, const article *art, size_t *page, double *band_top)
 {
     item_list header = {0}, body = {0};
+    article_stats *as = NULL;
     build_header(c, art, &header);
     build_body(c, art, &body);
     double body_line = c->t->styles[ROLE_BODY].leading_pt;
@@ -831,7 +832,7 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
         emit_rule(c, *page, c->text_left, rule_y, c->text_left + c->text_width, rule_y, 0.75,
                   rule_colour);
     }
-    article_stats *as = &c->pl->stats[c->pl->stats_count++];
+    as = &c->pl->stats[c->pl->stats_count++];
     as->title = art->title;
     as->path = art->path;
     as->first_page = as->last_page = *page;
@@ -879,6 +880,13 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
             break;
     }
 done:
+    if (ok && as && as->loose_lines)
+        diag_warning(c->d, loc_file(art->path),
+                     "%d loose line%s (word space over %.2f em); the loosest, on page %zu: "
+                     "'%s'",
+                     as->loose_lines, as->loose_lines == 1 ? "" : "s",
+                     c->t->styles[ROLE_BODY].word_space_max_em, as->worst_page + 1,
+                     as->worst_text ? as->worst_text : "");
     c->stats = NULL;
     free(header.items);
     free(body.items);

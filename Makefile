@@ -73,7 +73,7 @@ test: bulletin $(UNIT_BIN)
 
 test-asan:
 	$(MAKE) build=sanitize bulletin-asan
-	@ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 BULLETIN_DATADIR=$(CURDIR) BULLETIN_BIN=build/sanitize/bulletin sh tests/run.sh build/sanitize
+	@ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 BULLETIN_DATADIR=$(CURDIR) BULLETIN_BIN=build/sanitize/bulletin sh tests/run.sh build/sanitize
 
 bulletin-asan: $(OBJDIR)/bulletin $(UNIT_BIN)
 

@@ -11,9 +11,11 @@ log="$work/results.txt"
 
 run() { # name command...
     name=$1; shift
-    "$@" >> "$log" 2> "$work/$name.stderr"
+    "$@" > "$work/$name.out" 2> "$work/$name.stderr"
     status=$?
-    if [ $status -gt 1 ]; then
+    cat "$work/$name.out" >> "$log"
+    # A failing check prints "not ok"; a crash or sanitizer report may not.
+    if [ $status -ne 0 ] && ! grep -q '^not ok' "$work/$name.out"; then
         echo "not ok - $name exited with status $status (see $work/$name.stderr)" >> "$log"
     fi
 }

@@ -133,7 +133,7 @@ static void write_plain_issue(const char *dir, int articles, int paragraphs)
         for (int p = 0; p < paragraphs + k * 3; p++) {
             int n = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 5;
             for (int s = 0; s < n; s++)
-                fprintf(f, "%s ", sentences[(seed >> 8) % 5 ^ (unsigned)s % 5 % 5]);
+                fprintf(f, "%s ", sentences[((seed >> 8) + (unsigned)s) % 5]);
             fprintf(f, "\n\n");
         }
         fclose(f);

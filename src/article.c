@@ -161,6 +161,7 @@ static void walk_inlines(parse_ctx *c, cmark_node *parent, unsigned flags, block
         case CMARK_NODE_IMAGE: {
             const char *url = cmark_node_get_url(n);
             figure *fig = arena_alloc(c->a, sizeof *fig);
+            fig->focus = 0.5;
             buf alt;
             buf_init(&alt);
             collect_plain(n, &alt);
@@ -310,6 +311,24 @@ static void walk_blocks(parse_ctx *c, cmark_node *parent, block_kind kind, int l
     }
 }
 
+/* focus: top | center | bottom | a percentage from the top ("30%"). */
+static bool parse_focus(const yml *y, yml_node item, double *out, diag *d)
+{
+    yml_node v = yml_get(y, item, "focus");
+    const char *s = yml_scalar(y, v);
+    if (!v)
+        return true;
+    if (s && strcmp(s, "top") == 0)
+        *out = 0;
+    else if (s && (strcmp(s, "center") == 0 || strcmp(s, "centre") == 0))
+        *out = 0.5;
+    else if (s && strcmp(s, "bottom") == 0)
+        *out = 1;
+    else
+        return yml_get_fraction(y, item, "focus", 0, 1, out, d);
+    return true;
+}
+
 static bool load_front_images(const yml *y, yml_node seq, parse_ctx *c, article *out)
 {
     if (!yml_is_seq(y, seq)) {
@@ -320,7 +339,7 @@ static bool load_front_images(const yml *y, yml_node seq, parse_ctx *c, article 
     size_t n = yml_count(y, seq);
     out->figures = arena_alloc(c->a, n * sizeof(figure));
     bool ok = true;
-    static const char *const keys[] = {"file", "caption", "credit", "span", NULL};
+    static const char *const keys[] = {"file", "caption", "credit", "span", "focus", NULL};
     for (size_t i = 0; i < n; i++) {
         yml_node item = yml_seq_item(y, seq, i);
         figure *fig = &out->figures[out->figure_count];
@@ -334,6 +353,8 @@ static bool load_front_images(const yml *y, yml_node seq, parse_ctx *c, article 
         ok &= yml_get_text(y, item, "caption", c->a, &caption, c->d);
         ok &= yml_get_text(y, item, "credit", c->a, &credit, c->d);
         ok &= yml_get_int(y, item, "span", 1, 12, &span_cols, c->d);
+        fig->focus = 0.5;
+        ok &= parse_focus(y, item, &fig->focus, c->d);
         if (!file) {
             diag_error(c->d, yml_loc(y, item), "image entry has no 'file'");
             ok = false;

@@ -47,7 +47,8 @@ typedef struct figure {
     const char *path;    /* resolved path of the image file */
     const char *caption; /* NFC text, may be NULL */
     const char *credit;  /* photographer, may be NULL */
-    int span_columns;    /* 0 = one column */
+    int span_columns;    /* 0 = the template's default */
+    double focus;        /* 0 top .. 1 bottom: what a crop keeps; 0.5 = centre */
     int pixel_width, pixel_height;
     src_loc loc;
 } figure;

@@ -15,7 +15,10 @@
  * are cropped around their centre. */
 #define FIGURE_MAX_SHARE 0.55
 #define ARTICLE_GAP_PT 14.0
-#define MIN_BODY_LINES 4
+/* An article starts only where at least this many body lines fit under
+ * its headline band. */
+#define MIN_BODY_LINES 3
+#define LEAD_HEADLINE_SCALE 1.3
 
 typedef enum item_kind { ITEM_LINE, ITEM_GAP, ITEM_FIGURE } item_kind;
 
@@ -30,7 +33,8 @@ typedef struct item {
     bool keep_with_next;
     double ink_top, ink_bottom; /* real glyph extents above / below the baseline */
     int para_line, para_lines;  /* position of a line in its paragraph */
-    const figure *fig;
+    const figure *fig;   /* photo; NULL for a pull quote (a float of text) */
+    int span;            /* columns a float spans */
     double image_height; /* visible height of the photo */
     struct item *caption;
     size_t caption_count;
@@ -52,6 +56,16 @@ typedef struct flow_ctx {
     int chains[ROLE_COUNT][4];
     double col_width, text_width, text_left, text_top, text_bottom;
     double page_top; /* where columns start on the current page */
+    int mod_first, mod_cols; /* the columns the current article uses */
+    int grow;                /* 0, or how much larger photos are tried (filling a page) */
+    /* Spans of the column rules that a float across columns covers: the
+     * rule left of column `col` stops between y0 and y1. */
+    struct rule_skip {
+        int col;
+        double y0, y1;
+    } skips[64];
+    int skip_count;
+    double col_free[12];     /* where each column of the page is free */
     article_stats *stats; /* of the article being placed, NULL otherwise */
 } flow_ctx;
 
@@ -146,6 +160,16 @@ static bool on_grid(const flow_ctx *c, style_role role)
     return c->t->baseline_grid && role == ROLE_BODY;
 }
 
+static double span_width(const flow_ctx *c, int cols)
+{
+    return cols * c->col_width + (cols - 1) * c->t->gutter_pt;
+}
+
+static double col_x(const flow_ctx *c, int col)
+{
+    return c->text_left + col * (c->col_width + c->t->gutter_pt);
+}
+
 static item *push_item(item_list *l, item_kind kind)
 {
     item *it = ARRAY_PUSH(l->items, l->count, l->cap);
@@ -229,11 +253,21 @@ static void push_figure(flow_ctx *c, item_list *l, const figure *fig)
 {
     item *it = push_item(l, ITEM_FIGURE);
     it->fig = fig;
-    double w = c->col_width;
+    int cols = fig->span_columns ? fig->span_columns : c->t->photo_span;
+    double max_share = c->t->photo_max_height;
+    /* Filling a page: larger photos (wider, then taller) instead of white. */
+    if (c->grow >= 1 && !fig->span_columns && cols < 2)
+        cols = 2;
+    if (c->grow >= 2 && max_share < 0.7)
+        max_share = 0.7;
+    if (c->grow >= 3 && !fig->span_columns)
+        cols = c->mod_cols;
+    it->span = cols > c->mod_cols ? c->mod_cols : cols;
+    double w = span_width(c, it->span);
     double h = fig->pixel_width > 0 ? w * fig->pixel_height / fig->pixel_width : w * 2 / 3;
     double col_h = c->text_bottom - c->text_top;
-    if (h > col_h * FIGURE_MAX_SHARE)
-        h = col_h * FIGURE_MAX_SHARE;
+    if (h > col_h * max_share)
+        h = col_h * max_share;
     it->image_height = h;
     it->height = h;
     size_t len;
@@ -251,6 +285,25 @@ static void push_figure(flow_ctx *c, item_list *l, const figure *fig)
         it->height += c->t->styles[ROLE_CAPTION].space_after_pt;
     }
     free(text);
+}
+
+/* A pull quote: a float of text across quote_span columns, between rules. */
+#define QUOTE_RULE_GAP 6.0
+static void push_quote(flow_ctx *c, item_list *l, const block *b)
+{
+    item *it = push_item(l, ITEM_FIGURE);
+    it->span = c->t->quote_span > c->mod_cols ? c->mod_cols : c->t->quote_span;
+    double w = span_width(c, it->span);
+    item_list lines = {0};
+    setting st = set_text(c, ROLE_PULLQUOTE, b->text, b->len, b->spans, b->span_count,
+                          w - 2 * QUOTE_RULE_GAP, 0, b->loc);
+    push_lines(c, &lines, ROLE_PULLQUOTE, st, true);
+    it->caption = arena_memdup(c->a, lines.items, lines.count * sizeof(item));
+    it->caption_count = lines.count;
+    it->height = 2 * QUOTE_RULE_GAP + c->t->styles[ROLE_PULLQUOTE].space_after_pt;
+    for (size_t i = 0; i < lines.count; i++)
+        it->height += lines.items[i].height;
+    free(lines.items);
 }
 
 /* The body of an article as a list of column items. */
@@ -272,9 +325,7 @@ static void build_body(flow_ctx *c, const article *art, item_list *l)
             after_heading = true;
             break;
         case BLOCK_QUOTE:
-            push_paragraph(c, l, ROLE_PULLQUOTE, b->text, b->len, b->spans, b->span_count,
-                           c->col_width, 0, b->loc, false);
-            after_heading = true;
+            push_quote(c, l, b);
             break;
         case BLOCK_LIST_ITEM:
         case BLOCK_PARAGRAPH:
@@ -370,10 +421,26 @@ static void emit_rule(flow_ctx *c, size_t page, double x0, double y0_top, double
     memcpy(p->u.rule.cmyk, cmyk, sizeof p->u.rule.cmyk);
 }
 
-static void emit_figure(flow_ctx *c, size_t page, const item *it, double x, double top)
+static void emit_float(flow_ctx *c, size_t page, const item *it, double x, double top)
 {
+    double w = span_width(c, it->span);
     const figure *fig = it->fig;
-    double w = c->col_width;
+    if (!fig) {
+        /* Pull quote: rule, lines, rule. */
+        const double quote_colour[4] = {0, 0, 0, 1};
+        emit_rule(c, page, x, top + 1, x + w, top + 1, 1.0, quote_colour);
+        double y = top + QUOTE_RULE_GAP;
+        for (size_t i = 0; i < it->caption_count; i++) {
+            const item *li = &it->caption[i];
+            line *ln = (line *)li->ln;
+            ln->offset_pt = (w - lines_set_width(ln)) / 2;
+            emit_line(c, page, li, x, y);
+            y += li->height;
+        }
+        y += QUOTE_RULE_GAP - 1;
+        emit_rule(c, page, x, y, x + w, y, 1.0, quote_colour);
+        return;
+    }
     double natural_h =
         fig->pixel_width > 0 ? w * fig->pixel_height / fig->pixel_width : it->image_height;
     placed *p = emit(c, page, PLACED_IMAGE);
@@ -388,8 +455,9 @@ static void emit_figure(flow_ctx *c, size_t page, const item *it, double x, doub
     im->x_pt = x;
     im->width_pt = w;
     im->height_pt = natural_h;
-    /* Cropped photos keep their centre. */
-    im->y_pt = im->clip_y_pt - (natural_h - it->image_height) / 2;
+    /* A cropped photo keeps the part around its focal point. */
+    double cut = natural_h - it->image_height;
+    im->y_pt = im->clip_y_pt + it->image_height + fig->focus * cut - natural_h;
     double y = top + it->image_height;
     for (size_t i = 0; i < it->caption_count; i++) {
         const item *ci = &it->caption[i];
@@ -448,44 +516,72 @@ static double grid_slack_before(const flow_ctx *c, const item_list *l, size_t k,
     return 0;
 }
 
-/* Fills ncols columns between top and bottom (distances from the page top)
- * starting at st. Emits onto `page` unless it is SIZE_MAX (a trial).
- * Returns the depth used by the deepest column. */
+static void skip_rules(flow_ctx *c, int first_col, int cols, double y0, double y1)
+{
+    for (int k = first_col + 1; k < first_col + cols && c->skip_count < 64; k++)
+        c->skips[c->skip_count++] = (struct rule_skip){k, y0, y1};
+}
+
+/* Fills the article's columns from top down to bottoms[] (distances from
+ * the page top), starting at st. Emits onto `page` unless it is SIZE_MAX (a
+ * trial). Photos and pull quotes are floats: one reached at a column's top
+ * stays there (across its span); a one-column photo reached lower down goes
+ * to the column's foot if it fits there; anything else waits for the next
+ * column top where it fits, text flowing on meanwhile. Returns the depth of
+ * the deepest column; depths[] gets each column's. */
 static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, double top,
                            const double *bottoms, size_t page, double *depths)
 {
     const double eps = 0.01;
+    int ncols = c->mod_cols;
+    double col_top[12];
+    for (int i = 0; i < ncols; i++)
+        col_top[i] = top;
     double deepest = 0;
-    /* Only a column of a whole page may hold a photo taller than itself:
-     * anywhere else it waits for the next column. */
-    int ncols = c->t->columns;
     for (int col = 0; col < ncols; col++) {
+        double x = col_x(c, c->mod_first + col);
+        double y = col_top[col];
         double bottom = bottoms[col];
+        double extent = y; /* lowest content so far, floats at the foot included */
         bool full_column = top <= c->page_top + eps && bottom >= c->text_bottom - eps;
-        if (depths)
-            depths[col] = 0;
-        if (st->next >= l->count && st->pending_count == 0)
-            continue;
-        double x = c->text_left + col * (c->col_width + c->t->gutter_pt);
-        double y = top;
-        bool at_top = true;
+        bool at_top = y <= top + eps;
         const item *prev = NULL; /* last line placed in this column */
         double prev_baseline = 0;
-        /* Photos deferred from the previous column go to this one's top. */
+        if (depths)
+            depths[col] = 0;
+
+        /* Floats waiting from earlier columns go to this column's top, in
+         * order; the first that cannot go here keeps the rest waiting. */
         size_t kept = 0;
+        bool blocked = false;
         for (size_t i = 0; i < st->pending_count; i++) {
             const item *it = &l->items[st->pending[i]];
-            if (kept == 0 && (y + it->height <= bottom + eps || (at_top && full_column))) {
-                if (page != SIZE_MAX)
-                    emit_figure(c, page, it, x, y);
-                y += it->height;
-                at_top = false;
-                prev = NULL;
-            } else {
+            bool placed_here = false;
+            if (!blocked && col + it->span <= ncols) {
+                double ytop = y, floor = bottom;
+                for (int k = col; k < col + it->span; k++) {
+                    ytop = col_top[k] > ytop ? col_top[k] : ytop;
+                    floor = bottoms[k] < floor ? bottoms[k] : floor;
+                }
+                if (ytop + it->height <= floor + eps || (at_top && full_column)) {
+                    if (page != SIZE_MAX) {
+                        emit_float(c, page, it, x, ytop);
+                        skip_rules(c, c->mod_first + col, it->span, ytop, ytop + it->height);
+                    }
+                    for (int k = col; k < col + it->span; k++)
+                        col_top[k] = ytop + it->height;
+                    y = extent = col_top[col];
+                    at_top = false;
+                    placed_here = true;
+                }
+            }
+            if (!placed_here) {
                 st->pending[kept++] = st->pending[i];
+                blocked = true;
             }
         }
         st->pending_count = kept;
+
         while (st->next < l->count) {
             const item *it = &l->items[st->next];
             if (it->kind == ITEM_GAP) {
@@ -498,10 +594,28 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
                 continue;
             }
             if (it->kind == ITEM_FIGURE) {
-                if (y + it->height <= bottom + eps || (at_top && full_column)) {
+                bool fits_here = y + it->height <= bottom + eps;
+                if (it->span == 1 && at_top && (fits_here || full_column)) {
                     if (page != SIZE_MAX)
-                        emit_figure(c, page, it, x, y);
+                        emit_float(c, page, it, x, y);
                     y += it->height;
+                    at_top = false;
+                    prev = NULL;
+                } else if (it->span == 1 && !at_top && fits_here && it->fig) {
+                    /* To the column's foot; text goes on above it. */
+                    if (page != SIZE_MAX)
+                        emit_float(c, page, it, x, bottom - it->height);
+                    if (bottom > extent)
+                        extent = bottom;
+                    bottom -= it->height;
+                } else if (it->span > 1 && at_top && col + it->span <= ncols && fits_here) {
+                    if (page != SIZE_MAX) {
+                        emit_float(c, page, it, x, y);
+                        skip_rules(c, c->mod_first + col, it->span, y, y + it->height);
+                    }
+                    for (int k = col; k < col + it->span; k++)
+                        col_top[k] = y + it->height;
+                    y = col_top[col];
                     at_top = false;
                     prev = NULL;
                 } else if (st->pending_count < MAX_PENDING) {
@@ -545,10 +659,12 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
         if (page != SIZE_MAX && c->stats && prev && prev->para_line == 0 &&
             prev->para_lines > 1 && st->next < l->count)
             c->stats->orphans++;
+        if (y > extent)
+            extent = y;
         if (depths)
-            depths[col] = y - top;
-        if (y - top > deepest)
-            deepest = y - top;
+            depths[col] = extent - top;
+        if (extent - top > deepest)
+            deepest = extent - top;
     }
     return deepest;
 }
@@ -558,7 +674,7 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
                           double bottom, size_t page, double *depths)
 {
     double bottoms[12];
-    for (int col = 0; col < c->t->columns && col < 12; col++)
+    for (int col = 0; col < c->mod_cols && col < 12; col++)
         bottoms[col] = bottom;
     return fill_columns(c, l, st, top, bottoms, page, depths);
 }
@@ -710,31 +826,58 @@ static bool new_page(flow_ctx *c, size_t *page, double *top)
         *top = c->text_top + c->t->masthead_height_pt;
     }
     c->page_top = *top;
+    for (int k = 0; k < c->t->columns && k < 12; k++)
+        c->col_free[k] = *top;
     c->stats = as;
     return true;
 }
 
+/* Rules between the article's columns from top down depth, interrupted
+ * where a photo or quote spans the gutter. */
 static void draw_column_rules(flow_ctx *c, size_t page, double top, double depth)
 {
-    if (!c->t->column_rules || depth <= 0)
+    if (!c->t->column_rules || depth <= 0) {
+        c->skip_count = 0;
         return;
-    for (int col = 1; col < c->t->columns; col++) {
-        double x = c->text_left + col * (c->col_width + c->t->gutter_pt) - c->t->gutter_pt / 2;
-        emit_rule(c, page, x, top, x, top + depth, 0.3, rule_colour);
     }
+    for (int col = c->mod_first + 1; col < c->mod_first + c->mod_cols; col++) {
+        double x = col_x(c, col) - c->t->gutter_pt / 2;
+        double y = top, end = top + depth;
+        while (y < end - 0.5) {
+            /* The next covered stretch at or below y. */
+            double s0 = end, s1 = end;
+            for (int i = 0; i < c->skip_count; i++)
+                if (c->skips[i].col == col && c->skips[i].y1 > y && c->skips[i].y0 < s0) {
+                    s0 = c->skips[i].y0 > y ? c->skips[i].y0 : y;
+                    s1 = c->skips[i].y1;
+                }
+            if (s0 > y + 0.5)
+                emit_rule(c, page, x, y, x, s0, 0.3, rule_colour);
+            y = s1 > s0 ? s1 : end;
+        }
+    }
+    c->skip_count = 0;
 }
 
-/* Headline band: kicker, headline, lead across the full text width. */
+/* Headline band: kicker, headline, lead across the article's columns. A
+ * front-page lead story gets a larger headline. */
 static void build_header(flow_ctx *c, const article *art, item_list *l)
 {
+    double w = span_width(c, c->mod_cols);
     if (art->kicker)
-        push_paragraph(c, l, ROLE_KICKER, art->kicker, strlen(art->kicker), NULL, 0,
-                       c->text_width, 0, art->loc, true);
-    push_paragraph(c, l, ROLE_HEADLINE, art->title, strlen(art->title), NULL, 0, c->text_width,
-                   0, art->title_loc.file ? art->title_loc : art->loc, true);
+        push_paragraph(c, l, ROLE_KICKER, art->kicker, strlen(art->kicker), NULL, 0, w, 0,
+                       art->loc, true);
+    style saved = c->t->styles[ROLE_HEADLINE];
+    if (art->hint_lead) {
+        c->t->styles[ROLE_HEADLINE].size_pt *= LEAD_HEADLINE_SCALE;
+        c->t->styles[ROLE_HEADLINE].leading_pt *= LEAD_HEADLINE_SCALE;
+    }
+    push_paragraph(c, l, ROLE_HEADLINE, art->title, strlen(art->title), NULL, 0, w, 0,
+                   art->title_loc.file ? art->title_loc : art->loc, true);
+    c->t->styles[ROLE_HEADLINE] = saved;
     if (art->lead)
-        push_paragraph(c, l, ROLE_LEAD, art->lead, strlen(art->lead), NULL, 0, c->text_width, 0,
-                       art->loc, false);
+        push_paragraph(c, l, ROLE_LEAD, art->lead, strlen(art->lead), NULL, 0, w, 0, art->loc,
+                       false);
 }
 
 static double list_height(const item_list *l)
@@ -756,7 +899,7 @@ static double trial_spread(flow_ctx *c, const item_list *l, const fill_state *st
     if (!region_done(l, &t))
         return 1e9;
     double lo = 1e9;
-    for (int col = 0; col < c->t->columns; col++)
+    for (int col = 0; col < c->mod_cols; col++)
         if (depths[col] < lo)
             lo = depths[col];
     return *deepest - lo;
@@ -770,7 +913,7 @@ static double trial_spread(flow_ctx *c, const item_list *l, const fill_state *st
 static void balance(flow_ctx *c, const item_list *l, const fill_state *st, double top,
                     double min_h, double *bottoms)
 {
-    int ncols = c->t->columns;
+    int ncols = c->mod_cols;
     double lead = c->t->styles[ROLE_BODY].leading_pt;
     for (int i = 0; i < ncols; i++)
         bottoms[i] = top + min_h;
@@ -809,30 +952,70 @@ static void balance(flow_ctx *c, const item_list *l, const fill_state *st, doubl
     }
 }
 
-static bool place_article(flow_ctx *c, const article *art, size_t *page, double *band_top)
+/* Chooses the columns for an article `width` columns wide: the leftmost
+ * run of columns that is free highest up on the page. Returns its top. */
+static double choose_module(flow_ctx *c, int width)
+{
+    double best = 1e9;
+    int best_first = 0;
+    for (int first = 0; first + width <= c->t->columns; first++) {
+        double top = 0;
+        for (int k = first; k < first + width; k++)
+            top = c->col_free[k] > top ? c->col_free[k] : top;
+        if (top < best - 0.01) {
+            best = top;
+            best_first = first;
+        }
+    }
+    c->mod_first = best_first;
+    c->mod_cols = width;
+    return best;
+}
+
+static bool page_is_fresh(const flow_ctx *c, double top)
+{
+    return top <= c->page_top + 0.01;
+}
+
+static bool place_article(flow_ctx *c, const article *art, size_t index, size_t *page)
 {
     item_list header = {0}, body = {0};
     article_stats *as = NULL;
-    build_header(c, art, &header);
-    build_body(c, art, &body);
+    int width = art->hint_columns && art->hint_columns < c->t->columns ? art->hint_columns
+                                                                        : c->t->columns;
     double body_line = c->t->styles[ROLE_BODY].leading_pt;
-    double header_h = list_height(&header);
     bool ok = true;
 
-    bool page_fresh = *band_top <= c->text_top + (*page == 0 ? c->t->masthead_height_pt : 0);
-    double y = *band_top + (page_fresh ? 0 : ARTICLE_GAP_PT);
-    if ((art->hint_new_page && !page_fresh) ||
+    /* `page: N`: start on page N; earlier articles may already be past it. */
+    while (art->hint_page && c->pl->count < (size_t)art->hint_page) {
+        double ignored;
+        if (!(ok = new_page(c, page, &ignored)))
+            goto done;
+    }
+    if (art->hint_page && (size_t)art->hint_page < *page + 1)
+        diag_warning(c->d, art->loc,
+                     "article asked for page %d but earlier articles fill the pages up to %zu; "
+                     "it starts on page %zu",
+                     art->hint_page, *page + 1, *page + 1);
+    double top = choose_module(c, width);
+    build_header(c, art, &header);
+    build_body(c, art, &body);
+    double header_h = list_height(&header);
+    bool fresh = page_is_fresh(c, top);
+    double y = top + (fresh ? 0 : ARTICLE_GAP_PT);
+    if ((art->hint_new_page && !fresh) ||
         y + header_h + MIN_BODY_LINES * body_line > c->text_bottom) {
         if (!(ok = new_page(c, page, &y)))
             goto done;
-        page_fresh = true;
+        y = choose_module(c, width);
+        fresh = true;
     }
-    if (!page_fresh) {
+    double x = col_x(c, c->mod_first), w = span_width(c, c->mod_cols);
+    if (!fresh) {
         double rule_y = y - ARTICLE_GAP_PT / 2;
-        emit_rule(c, *page, c->text_left, rule_y, c->text_left + c->text_width, rule_y, 0.75,
-                  rule_colour);
+        emit_rule(c, *page, x, rule_y, x + w, rule_y, 0.75, rule_colour);
     }
-    as = &c->pl->stats[c->pl->stats_count++];
+    as = &c->pl->stats[index];
     as->title = art->title;
     as->path = art->path;
     as->first_page = as->last_page = *page;
@@ -842,19 +1025,25 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
     bm->title = art->title;
     bm->page = *page;
     bm->y_pt = pdf_y(c, y);
+    double band_start = y;
     for (size_t i = 0; i < header.count; i++) {
         if (header.items[i].kind == ITEM_LINE)
-            emit_line(c, *page, &header.items[i], c->text_left, y);
+            emit_line(c, *page, &header.items[i], x, y);
         y += header.items[i].height;
     }
 
     fill_state st = {0};
     for (;;) {
+        /* A module that does not start at the left edge gets a rule
+         * separating it from its neighbour. */
+        double region_top = y;
         /* Would the rest fit on this page? Then balance the columns. */
         fill_state trial = st;
         double depth = fill_region(c, &body, &trial, y, c->text_bottom, SIZE_MAX, NULL);
-        if (region_done(&body, &trial)) {
-            double lo = depth / c->t->columns, hi = depth;
+        double used;
+        bool done_here = region_done(&body, &trial);
+        if (done_here) {
+            double lo = depth / c->mod_cols, hi = depth;
             if (lo < body_line)
                 lo = body_line;
             for (int iter = 0; iter < 24 && hi - lo > 0.25; iter++) {
@@ -868,25 +1057,30 @@ static bool place_article(flow_ctx *c, const article *art, size_t *page, double 
             }
             double bottoms[12];
             balance(c, &body, &st, y, hi, bottoms);
-            double used = fill_columns(c, &body, &st, y, bottoms, *page, as->end_depths_pt);
-            as->end_columns = c->t->columns;
-            draw_column_rules(c, *page, y, used);
-            *band_top = y + used;
+            used = fill_columns(c, &body, &st, y, bottoms, *page, as->end_depths_pt);
+            as->end_columns = c->mod_cols;
+        } else {
+            used = fill_region(c, &body, &st, y, c->text_bottom, *page, NULL);
+        }
+        draw_column_rules(c, *page, region_top, used);
+        if (c->t->column_rules && c->mod_first > 0) {
+            double rx = x - c->t->gutter_pt / 2;
+            emit_rule(c, *page, rx, band_start, rx, region_top + used, 0.3, rule_colour);
+        }
+        if (done_here) {
+            for (int k = c->mod_first; k < c->mod_first + c->mod_cols; k++)
+                c->col_free[k] = region_top + used;
             break;
         }
-        double used = fill_region(c, &body, &st, y, c->text_bottom, *page, NULL);
-        draw_column_rules(c, *page, y, used);
         if (!(ok = new_page(c, page, &y)))
             break;
+        /* Continuation pages: the same width, from the left. */
+        y = choose_module(c, width);
+        x = col_x(c, c->mod_first);
+        band_start = y;
     }
 done:
-    if (ok && as && as->loose_lines)
-        diag_warning(c->d, loc_file(art->path),
-                     "%d loose line%s (word space over %.2f em); the loosest, on page %zu: "
-                     "'%s'",
-                     as->loose_lines, as->loose_lines == 1 ? "" : "s",
-                     c->t->styles[ROLE_BODY].word_space_max_em, as->worst_page + 1,
-                     as->worst_text ? as->worst_text : "");
+    (void)as;
     c->stats = NULL;
     free(header.items);
     free(body.items);
@@ -939,6 +1133,117 @@ done:
     return ok;
 }
 
+/* What placing an article changes, so a trial placement can be undone. */
+typedef struct snapshot {
+    size_t pages, items_on_last, marks, page;
+    double col_free[12], page_top;
+    article_stats stats;
+} snapshot;
+
+static void take_snapshot(const flow_ctx *c, size_t page, size_t index, snapshot *s)
+{
+    s->pages = c->pl->count;
+    s->items_on_last = c->pl->count ? c->pl->pages[c->pl->count - 1].count : 0;
+    s->marks = c->pl->mark_count;
+    s->page = page;
+    memcpy(s->col_free, c->col_free, sizeof s->col_free);
+    s->page_top = c->page_top;
+    s->stats = c->pl->stats[index];
+}
+
+static void restore_snapshot(flow_ctx *c, const snapshot *s, size_t index, size_t *page)
+{
+    for (size_t i = s->pages; i < c->pl->count; i++)
+        free(c->pl->pages[i].items);
+    c->pl->count = s->pages;
+    if (s->pages)
+        c->pl->pages[s->pages - 1].count = s->items_on_last;
+    c->pl->mark_count = s->marks;
+    *page = s->page;
+    memcpy(c->col_free, s->col_free, sizeof s->col_free);
+    c->page_top = s->page_top;
+    c->pl->stats[index] = s->stats;
+}
+
+/* White left at the foot of the current page below the lowest column. */
+static double page_gap(const flow_ctx *c)
+{
+    double lowest = 0;
+    for (int k = 0; k < c->t->columns && k < 12; k++)
+        lowest = c->col_free[k] > lowest ? c->col_free[k] : lowest;
+    return c->text_bottom - lowest;
+}
+
+/* Would the article start on the current page (its band and a few body
+ * lines fit)? Shapes its headline band but places nothing. */
+static bool article_starts_here(flow_ctx *c, const article *art)
+{
+    if (art->hint_new_page || (art->hint_page && c->pl->count < (size_t)art->hint_page))
+        return false;
+    int width = art->hint_columns && art->hint_columns < c->t->columns ? art->hint_columns
+                                                                        : c->t->columns;
+    int first = c->mod_first, cols = c->mod_cols;
+    double top = choose_module(c, width);
+    item_list header = {0};
+    diag *quiet = diag_new(), *saved = c->d;
+    c->d = quiet;
+    build_header(c, art, &header);
+    c->d = saved;
+    diag_free(quiet);
+    double need = top + (page_is_fresh(c, top) ? 0 : ARTICLE_GAP_PT) + list_height(&header) +
+                  MIN_BODY_LINES * c->t->styles[ROLE_BODY].leading_pt;
+    free(header.items);
+    c->mod_first = first;
+    c->mod_cols = cols;
+    return need <= c->text_bottom;
+}
+
+/* Places an article; when it leaves white at the foot of its last page that
+ * the next article cannot use, tries it again with larger photos and keeps
+ * the version that fills the page best without running onto another. */
+static bool place_filling(flow_ctx *c, const issue *is, size_t index, const article *next,
+                          size_t *page)
+{
+    const article *art = &is->articles[index];
+    snapshot before;
+    take_snapshot(c, *page, index, &before);
+    c->grow = 0;
+    if (!place_article(c, art, index, page))
+        return false;
+    double lead = c->t->styles[ROLE_BODY].leading_pt;
+    if (!next || art->figure_count + art->block_count == 0)
+        return true;
+    size_t end_page = *page;
+    double gap = page_gap(c);
+    if (gap <= 3 * lead || article_starts_here(c, next))
+        return true;
+    bool has_photo = art->figure_count > 0;
+    for (size_t i = 0; i < art->block_count && !has_photo; i++)
+        has_photo = art->blocks[i].kind == BLOCK_FIGURE;
+    if (!has_photo)
+        return true;
+    int best = 0;
+    double best_gap = gap;
+    diag *quiet = diag_new(), *saved = c->d;
+    c->d = quiet;
+    for (int grow = 1; grow <= 3; grow++) {
+        restore_snapshot(c, &before, index, page);
+        c->grow = grow;
+        if (place_article(c, art, index, page) && *page == end_page && page_gap(c) >= -0.01 &&
+            page_gap(c) < best_gap - lead) {
+            best = grow;
+            best_gap = page_gap(c);
+        }
+    }
+    restore_snapshot(c, &before, index, page);
+    c->grow = best;
+    bool ok = place_article(c, art, index, page);
+    c->grow = 0;
+    c->d = saved;
+    diag_free(quiet);
+    return ok;
+}
+
 page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shaper *sh,
                       arena *a, diag *d)
 {
@@ -947,7 +1252,8 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
     pl->width_pt = t->page_width_pt;
     pl->height_pt = t->page_height_pt;
     template own = *t;
-    flow_ctx c = {is, &own, fonts, sh, a, d, pl, {{0}}, 0, 0, 0, 0, 0, 0, NULL};
+    flow_ctx c = {.is = is, .t = &own, .fonts = fonts, .sh = sh, .a = a, .d = d, .pl = pl};
+    c.mod_cols = t->columns;
     c.col_width = template_column_width(t);
     c.text_width = t->page_width_pt - t->margin_inside_pt - t->margin_outside_pt;
     c.text_left = t->margin_inside_pt;
@@ -963,12 +1269,34 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
         flow_free(pl);
         return NULL;
     }
-    for (size_t i = 0; i < is->article_count; i++) {
-        if (!place_article(&c, &is->articles[i], &page, &top)) {
+    pl->stats_count = is->article_count;
+    /* Front-page lead stories first, then the rest in manifest order. */
+    size_t *order = xmalloc((is->article_count ? is->article_count : 1) * sizeof *order);
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < is->article_count; i++)
+            if (is->articles[i].hint_lead == (pass == 0))
+                order[n++] = i;
+    for (size_t k = 0; k < n; k++) {
+        const article *next = k + 1 < n ? &is->articles[order[k + 1]] : NULL;
+        if (!place_filling(&c, is, order[k], next, &page)) {
+            free(order);
             flow_free(pl);
             return NULL;
         }
+        const article_stats *as = &pl->stats[order[k]];
+        if (as->loose_lines)
+            diag_warning(d, loc_file(as->path),
+                         "%d loose line%s (word space over %.2f em); the loosest, on page %zu: "
+                         "'%s'",
+                         as->loose_lines, as->loose_lines == 1 ? "" : "s",
+                         own.styles[ROLE_BODY].word_space_max_em, as->worst_page + 1,
+                         as->worst_text ? as->worst_text : "");
     }
+    free(order);
+    top = 0;
+    for (int k = 0; k < t->columns && k < 12; k++)
+        top = c.col_free[k] > top ? c.col_free[k] : top;
     if (!place_colophon(&c, &page, top)) {
         flow_free(pl);
         return NULL;

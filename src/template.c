@@ -70,6 +70,9 @@ void template_default(template *t)
     t->widows = 2;
     t->orphans = 2;
     t->baseline_grid = true;
+    t->photo_span = 1;
+    t->photo_max_height = 0.55;
+    t->quote_span = 2;
 
     style *s = t->styles;
     s[ROLE_BODY] = make_style("bulletin-serif", 400, false, 10, 13, ALIGN_JUSTIFY);
@@ -342,6 +345,7 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
     static const char *const keys[] = {"name", "page", "margins", "bleed", "columns", "gutter",
                                        "column-rules", "running-header", "page-numbers",
                                        "masthead-height", "widows", "orphans", "baseline-grid",
+                                       "photo-span", "photo-max-height", "quote-span",
                                        "styles", NULL};
     if (!yml_check_map(y, root, "the layout template", keys, d))
         goto done;
@@ -381,6 +385,12 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
     t->widows = (int)widows;
     t->orphans = (int)orphans;
     ok &= yml_get_bool(y, root, "baseline-grid", &t->baseline_grid, d);
+    long photo_span = t->photo_span, quote_span = t->quote_span;
+    ok &= yml_get_int(y, root, "photo-span", 1, 12, &photo_span, d);
+    ok &= yml_get_int(y, root, "quote-span", 1, 12, &quote_span, d);
+    t->photo_span = (int)photo_span;
+    t->quote_span = (int)quote_span;
+    ok &= yml_get_fraction(y, root, "photo-max-height", 0.1, 1, &t->photo_max_height, d);
     yml_node styles = yml_get(y, root, "styles");
     if (styles) {
         const char *allowed[ROLE_COUNT + 1];

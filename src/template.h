@@ -45,6 +45,9 @@ typedef struct template {
     double masthead_height_pt; /* reserved on page 1 */
     int widows, orphans;       /* lines a paragraph keeps at a column top / bottom */
     bool baseline_grid;        /* body lines of all columns on one grid */
+    int photo_span;            /* columns a photo spans unless it says */
+    double photo_max_height;   /* share of the column height a photo may take */
+    int quote_span;            /* columns a pull quote spans */
     style styles[ROLE_COUNT];
 } template;
 

@@ -15,7 +15,16 @@ typedef struct image_info {
     int width, height;
     int components; /* 1 gray, 3 RGB, 4 CMYK (JPEG) */
     bool has_alpha;
+    bool adobe_cmyk; /* CMYK JPEG with an Adobe marker: stored inverted */
 } image_info;
+
+/* A PNG decoded to 8-bit gray or RGB, with its alpha channel apart. */
+typedef struct image_pixels {
+    int width, height;
+    int channels;           /* 1 gray, 3 RGB */
+    unsigned char *data;    /* width * height * channels */
+    unsigned char *alpha;   /* width * height, or NULL when opaque */
+} image_pixels;
 
 /* Largest photo accepted, in pixels; a bigger claim is refused before any
  * pixel memory is allocated. */
@@ -24,5 +33,10 @@ typedef struct image_info {
 /* Probes path. On failure records an error at `loc` naming the file and the
  * reason, and returns false. */
 bool image_probe(const char *path, src_loc loc, image_info *out, diag *d);
+
+/* Decodes a PNG of any kind libpng reads (palette, gray, RGB, alpha,
+ * 16-bit, interlaced) to 8-bit pixels. Records an error at loc on failure. */
+bool image_decode_png(const char *path, src_loc loc, image_pixels *out, diag *d);
+void image_pixels_fini(image_pixels *px);
 
 #endif

@@ -5,15 +5,17 @@
 #include <hpdf_pages.h>
 #include <math.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "image.h"
 #include "pdf_font.h"
 #include "utf8.h"
 #include "util.h"
 
 typedef struct image_rec {
-    const char *path;
+    char *path; /* canonical */
     HPDF_Image image;
 } image_rec;
 
@@ -28,6 +30,7 @@ typedef struct writer {
     diag *d;
     buf content; /* raw operators for the current text object */
     double scale; /* horizontal scaling in force in the text object */
+    bool uses_transparency;
 } writer;
 
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
@@ -235,30 +238,55 @@ static bool draw_text(writer *w, HPDF_Page page, const placed_text *pt)
 
 /* ---- images and rules ------------------------------------------------ */
 
+/* JPEGs pass through as DCT data; PNGs are decoded here (libharu's own
+ * PNG reader fails on interlaced files) and embedded as Flate-compressed
+ * pixels, alpha as a soft mask. The same file is embedded once. */
 static HPDF_Image load_image(writer *w, const char *path)
 {
+    char *real = realpath(path, NULL);
+    const char *key = real ? real : path;
     for (size_t i = 0; i < w->image_count; i++)
-        if (strcmp(w->images[i].path, path) == 0)
+        if (strcmp(w->images[i].path, key) == 0) {
+            free(real);
             return w->images[i].image;
-    FILE *f = fopen(path, "rb");
-    unsigned char magic[2] = {0};
-    if (f) {
-        if (fread(magic, 1, 2, f) != 2)
-            magic[0] = 0;
-        fclose(f);
+        }
+    image_info info;
+    HPDF_Image img = NULL;
+    if (!image_probe(path, loc_file(path), &info, w->d))
+        goto done;
+    if (info.format == IMAGE_JPEG) {
+        img = HPDF_LoadJpegImageFromFile(w->doc, path);
+        /* libharu assumes Adobe-inverted CMYK; plain CMYK must not be. */
+        if (img && info.components == 4 && !info.adobe_cmyk)
+            HPDF_Dict_RemoveElement(img, "Decode");
+    } else {
+        image_pixels px;
+        if (!image_decode_png(path, loc_file(path), &px, w->d))
+            goto done;
+        img = HPDF_LoadRawImageFromMem(w->doc, px.data, (HPDF_UINT)px.width,
+                                       (HPDF_UINT)px.height,
+                                       px.channels == 3 ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY,
+                                       8);
+        if (img && px.alpha) {
+            HPDF_Image mask = HPDF_LoadRawImageFromMem(w->doc, px.alpha, (HPDF_UINT)px.width,
+                                                       (HPDF_UINT)px.height,
+                                                       HPDF_CS_DEVICE_GRAY, 8);
+            if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK)
+                img = NULL;
+            w->uses_transparency = true;
+        }
+        image_pixels_fini(&px);
     }
-    HPDF_Image img = magic[0] == 0xFF && magic[1] == 0xD8
-                         ? HPDF_LoadJpegImageFromFile(w->doc, path)
-                         : HPDF_LoadPngImageFromFile(w->doc, path);
     if (!img) {
-        diag_error(w->d, loc_file(path), "image '%s' could not be embedded (it may be "
-                   "truncated or corrupt; libharu error 0x%04X)",
+        diag_error(w->d, loc_file(path), "image '%s' could not be embedded (libharu error 0x%04X)",
                    path, (unsigned)(w->error ? w->error : HPDF_GetError(w->doc)));
-        return NULL;
+        goto done;
     }
     image_rec *r = ARRAY_PUSH(w->images, w->image_count, w->image_cap);
-    r->path = path;
+    r->path = xstrdup(key);
     r->image = img;
+done:
+    free(real);
     return img;
 }
 
@@ -453,6 +481,8 @@ done:
     pdf_fonts_free(w.fonts);
     if (w.doc)
         HPDF_Free(w.doc);
+    for (size_t i = 0; i < w.image_count; i++)
+        free(w.images[i].path);
     free(w.images);
     free(pages);
     buf_fini(&w.content);

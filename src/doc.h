@@ -24,6 +24,8 @@ typedef enum style_role {
     ROLE_MASTHEAD_INFO,  /* organisation, number, date under the name */
     ROLE_FOLIO,          /* running header and page numbers */
     ROLE_COLOPHON,
+    ROLE_JUMP,           /* "Xem tiếp trang 5" / "Tiếp theo trang 1" */
+    ROLE_SECTION,        /* section tag above a headline */
     ROLE_COUNT
 } style_role;
 

@@ -58,6 +58,9 @@ typedef struct flow_ctx {
     double page_top; /* where columns start on the current page */
     int mod_first, mod_cols; /* the columns the current article uses */
     int grow;                /* 0, or how much larger photos are tried (filling a page) */
+    bool *placed;            /* per article: started on a page */
+    struct job *suspended[16]; /* articles waiting to continue after a reserved page */
+    int suspended_count;
     /* Spans of the column rules that a float across columns covers: the
      * rule left of column `col` stops between y0 and y1. */
     struct rule_skip {
@@ -977,11 +980,146 @@ static bool page_is_fresh(const flow_ctx *c, double top)
     return top <= c->page_top + 0.01;
 }
 
+/* An article being set: its body items and how far they are placed. When
+ * the page it would continue on is reserved for a later article (`page:`),
+ * it waits there and continues after that article, with jump lines. */
+typedef struct job {
+    const article *art;
+    size_t index;
+    int width;
+    item_list body;
+    fill_state st;
+    size_t blocker;           /* the article whose page it waits for */
+    size_t jump_page;         /* where "Xem tiếp trang N" goes */
+    double jump_x, jump_y, jump_w;
+} job;
+
+#define JUMP_ROLE ROLE_JUMP
+
+/* Is page `number` (1-based) reserved by an article not yet placed? */
+static bool page_reserved(const flow_ctx *c, size_t number, size_t except, size_t *by)
+{
+    for (size_t i = 0; i < c->is->article_count; i++)
+        if (i != except && !c->placed[i] && c->is->articles[i].hint_page == (int)number) {
+            *by = i;
+            return true;
+        }
+    return false;
+}
+
+/* Sets one line of text in the jump style across the module at y. */
+static double jump_line(flow_ctx *c, size_t page, const char *text, double x, double w,
+                        double y, style_align align)
+{
+    article_stats *as = c->stats;
+    c->stats = NULL;
+    double end = place_text(c, page, JUMP_ROLE, text, x, w, y, align);
+    c->stats = as;
+    return end;
+}
+
+static double jump_height(const flow_ctx *c)
+{
+    return c->t->styles[JUMP_ROLE].leading_pt + 2;
+}
+
+typedef enum job_result { JOB_FAILED, JOB_DONE, JOB_WAITING } job_result;
+
+/* Places the rest of a job's body from y on the current page onward. */
+static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y)
+{
+    double body_line = c->t->styles[ROLE_BODY].leading_pt;
+    article_stats *as = &c->pl->stats[jb->index];
+    c->stats = as;
+    double x = col_x(c, c->mod_first);
+    double band_start = y;
+    job_result result = JOB_DONE;
+    for (;;) {
+        double region_top = y;
+        /* Would the rest fit on this page? Then balance the columns. */
+        fill_state trial = jb->st;
+        double depth = fill_region(c, &jb->body, &trial, y, c->text_bottom, SIZE_MAX, NULL);
+        double used;
+        bool done_here = region_done(&jb->body, &trial);
+        size_t blocker = 0;
+        bool wait = !done_here && page_reserved(c, c->pl->count + 1, jb->index, &blocker);
+        if (done_here) {
+            double lo = depth / c->mod_cols, hi = depth;
+            if (lo < body_line)
+                lo = body_line;
+            for (int iter = 0; iter < 24 && hi - lo > 0.25; iter++) {
+                double mid = (lo + hi) / 2;
+                fill_state t2 = jb->st;
+                fill_region(c, &jb->body, &t2, y, y + mid, SIZE_MAX, NULL);
+                if (region_done(&jb->body, &t2))
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            double bottoms[12];
+            balance(c, &jb->body, &jb->st, y, hi, bottoms);
+            used = fill_columns(c, &jb->body, &jb->st, y, bottoms, *page, as->end_depths_pt);
+            as->end_columns = c->mod_cols;
+        } else {
+            double bottoms[12];
+            for (int k = 0; k < c->mod_cols; k++)
+                bottoms[k] = c->text_bottom;
+            /* Room for "Xem tiếp trang N" at the foot of the last column. */
+            if (wait)
+                bottoms[c->mod_cols - 1] -= jump_height(c);
+            used = fill_columns(c, &jb->body, &jb->st, y, bottoms, *page, NULL);
+        }
+        draw_column_rules(c, *page, region_top, used);
+        if (c->t->column_rules && c->mod_first > 0) {
+            double rx = x - c->t->gutter_pt / 2;
+            emit_rule(c, *page, rx, band_start, rx, region_top + used, 0.3, rule_colour);
+        }
+        if (done_here) {
+            for (int k = c->mod_first; k < c->mod_first + c->mod_cols; k++)
+                c->col_free[k] = region_top + used;
+            break;
+        }
+        if (wait) {
+            jb->blocker = blocker;
+            jb->jump_page = *page;
+            jb->jump_w = c->col_width;
+            jb->jump_x = col_x(c, c->mod_first + c->mod_cols - 1);
+            jb->jump_y = c->text_bottom - jump_height(c) + 2;
+            for (int k = c->mod_first; k < c->mod_first + c->mod_cols; k++)
+                c->col_free[k] = c->text_bottom;
+            result = JOB_WAITING;
+            break;
+        }
+        if (!new_page(c, page, &y)) {
+            result = JOB_FAILED;
+            break;
+        }
+        /* Continuation pages: the same width, from the left. */
+        y = choose_module(c, jb->width);
+        x = col_x(c, c->mod_first);
+        band_start = y;
+    }
+    c->stats = NULL;
+    return result;
+}
+
+static void free_job(job *jb)
+{
+    if (!jb)
+        return;
+    free(jb->body.items);
+    free(jb);
+}
+
+/* Starts an article: headline band, then its body. A job that has to wait
+ * for a reserved page is kept in c->suspended. */
 static bool place_article(flow_ctx *c, const article *art, size_t index, size_t *page)
 {
-    item_list header = {0}, body = {0};
-    article_stats *as = NULL;
-    int width = art->hint_columns && art->hint_columns < c->t->columns ? art->hint_columns
+    item_list header = {0};
+    job *jb = xcalloc(1, sizeof *jb);
+    jb->art = art;
+    jb->index = index;
+    jb->width = art->hint_columns && art->hint_columns < c->t->columns ? art->hint_columns
                                                                         : c->t->columns;
     double body_line = c->t->styles[ROLE_BODY].leading_pt;
     bool ok = true;
@@ -997,9 +1135,9 @@ static bool place_article(flow_ctx *c, const article *art, size_t index, size_t 
                      "article asked for page %d but earlier articles fill the pages up to %zu; "
                      "it starts on page %zu",
                      art->hint_page, *page + 1, *page + 1);
-    double top = choose_module(c, width);
+    double top = choose_module(c, jb->width);
     build_header(c, art, &header);
-    build_body(c, art, &body);
+    build_body(c, art, &jb->body);
     double header_h = list_height(&header);
     bool fresh = page_is_fresh(c, top);
     double y = top + (fresh ? 0 : ARTICLE_GAP_PT);
@@ -1007,84 +1145,90 @@ static bool place_article(flow_ctx *c, const article *art, size_t index, size_t 
         y + header_h + MIN_BODY_LINES * body_line > c->text_bottom) {
         if (!(ok = new_page(c, page, &y)))
             goto done;
-        y = choose_module(c, width);
+        y = choose_module(c, jb->width);
         fresh = true;
     }
+    c->placed[index] = true;
     double x = col_x(c, c->mod_first), w = span_width(c, c->mod_cols);
     if (!fresh) {
         double rule_y = y - ARTICLE_GAP_PT / 2;
         emit_rule(c, *page, x, rule_y, x + w, rule_y, 0.75, rule_colour);
     }
-    as = &c->pl->stats[index];
+    article_stats *as = &c->pl->stats[index];
     as->title = art->title;
     as->path = art->path;
     as->first_page = as->last_page = *page;
     as->body_leading_pt = body_line;
-    c->stats = as;
     bookmark *bm = ARRAY_PUSH(c->pl->marks, c->pl->mark_count, c->pl->mark_cap);
     bm->title = art->title;
     bm->page = *page;
     bm->y_pt = pdf_y(c, y);
-    double band_start = y;
+    c->stats = as;
     for (size_t i = 0; i < header.count; i++) {
         if (header.items[i].kind == ITEM_LINE)
             emit_line(c, *page, &header.items[i], x, y);
         y += header.items[i].height;
     }
-
-    fill_state st = {0};
-    for (;;) {
-        /* A module that does not start at the left edge gets a rule
-         * separating it from its neighbour. */
-        double region_top = y;
-        /* Would the rest fit on this page? Then balance the columns. */
-        fill_state trial = st;
-        double depth = fill_region(c, &body, &trial, y, c->text_bottom, SIZE_MAX, NULL);
-        double used;
-        bool done_here = region_done(&body, &trial);
-        if (done_here) {
-            double lo = depth / c->mod_cols, hi = depth;
-            if (lo < body_line)
-                lo = body_line;
-            for (int iter = 0; iter < 24 && hi - lo > 0.25; iter++) {
-                double mid = (lo + hi) / 2;
-                fill_state t2 = st;
-                fill_region(c, &body, &t2, y, y + mid, SIZE_MAX, NULL);
-                if (region_done(&body, &t2))
-                    hi = mid;
-                else
-                    lo = mid;
-            }
-            double bottoms[12];
-            balance(c, &body, &st, y, hi, bottoms);
-            used = fill_columns(c, &body, &st, y, bottoms, *page, as->end_depths_pt);
-            as->end_columns = c->mod_cols;
-        } else {
-            used = fill_region(c, &body, &st, y, c->text_bottom, *page, NULL);
-        }
-        draw_column_rules(c, *page, region_top, used);
-        if (c->t->column_rules && c->mod_first > 0) {
-            double rx = x - c->t->gutter_pt / 2;
-            emit_rule(c, *page, rx, band_start, rx, region_top + used, 0.3, rule_colour);
-        }
-        if (done_here) {
-            for (int k = c->mod_first; k < c->mod_first + c->mod_cols; k++)
-                c->col_free[k] = region_top + used;
-            break;
-        }
-        if (!(ok = new_page(c, page, &y)))
-            break;
-        /* Continuation pages: the same width, from the left. */
-        y = choose_module(c, width);
-        x = col_x(c, c->mod_first);
-        band_start = y;
-    }
-done:
-    (void)as;
     c->stats = NULL;
+    job_result r = continue_job(c, jb, page, y);
+    if (r == JOB_WAITING && c->suspended_count < 16) {
+        c->suspended[c->suspended_count++] = jb;
+        jb = NULL;
+    }
+    ok = r != JOB_FAILED;
+done:
     free(header.items);
-    free(body.items);
+    free_job(jb);
     return ok;
+}
+
+/* Continues waiting articles whose reserved page has now been filled. */
+static bool resume_waiting(flow_ctx *c, size_t *page, bool all)
+{
+    for (int i = 0; i < c->suspended_count; i++) {
+        job *jb = c->suspended[i];
+        if (!all && !c->placed[jb->blocker])
+            continue;
+        memmove(&c->suspended[i], &c->suspended[i + 1],
+                (size_t)(c->suspended_count - i - 1) * sizeof *c->suspended);
+        c->suspended_count--;
+        i--;
+        double top = choose_module(c, jb->width);
+        double need = top + (page_is_fresh(c, top) ? 0 : ARTICLE_GAP_PT) + jump_height(c) +
+                      MIN_BODY_LINES * c->t->styles[ROLE_BODY].leading_pt;
+        if (need > c->text_bottom) {
+            double ignored;
+            if (!new_page(c, page, &ignored)) {
+                free_job(jb);
+                return false;
+            }
+            top = choose_module(c, jb->width);
+        }
+        double x = col_x(c, c->mod_first), w = span_width(c, c->mod_cols);
+        double y = top;
+        if (!page_is_fresh(c, top)) {
+            y += ARTICLE_GAP_PT;
+            emit_rule(c, *page, x, y - ARTICLE_GAP_PT / 2, x + w, y - ARTICLE_GAP_PT / 2, 0.75,
+                      rule_colour);
+        }
+        /* Both ends of the jump now know their pages. */
+        char *from = xasprintf("(Tiếp theo trang %zu) %s", jb->jump_page + 1, jb->art->title);
+        y = jump_line(c, *page, from, x, w, y, ALIGN_LEFT) + 4;
+        free(from);
+        char *to = xasprintf("(Xem tiếp trang %zu)", *page + 1);
+        jump_line(c, jb->jump_page, to, jb->jump_x, jb->jump_w, jb->jump_y, ALIGN_RIGHT);
+        free(to);
+        job_result r = continue_job(c, jb, page, y);
+        if (r == JOB_FAILED) {
+            free_job(jb);
+            return false;
+        }
+        if (r == JOB_WAITING && c->suspended_count < 16)
+            c->suspended[c->suspended_count++] = jb;
+        else
+            free_job(jb);
+    }
+    return true;
 }
 
 /* The colophon the law asks of a bulletin, at the foot of the last page. */
@@ -1136,6 +1280,8 @@ done:
 /* What placing an article changes, so a trial placement can be undone. */
 typedef struct snapshot {
     size_t pages, items_on_last, marks, page;
+    int suspended_count;
+    bool placed;
     double col_free[12], page_top;
     article_stats stats;
 } snapshot;
@@ -1149,6 +1295,8 @@ static void take_snapshot(const flow_ctx *c, size_t page, size_t index, snapshot
     memcpy(s->col_free, c->col_free, sizeof s->col_free);
     s->page_top = c->page_top;
     s->stats = c->pl->stats[index];
+    s->suspended_count = c->suspended_count;
+    s->placed = c->placed[index];
 }
 
 static void restore_snapshot(flow_ctx *c, const snapshot *s, size_t index, size_t *page)
@@ -1163,6 +1311,9 @@ static void restore_snapshot(flow_ctx *c, const snapshot *s, size_t index, size_
     memcpy(c->col_free, s->col_free, sizeof s->col_free);
     c->page_top = s->page_top;
     c->pl->stats[index] = s->stats;
+    while (c->suspended_count > s->suspended_count)
+        free_job(c->suspended[--c->suspended_count]);
+    c->placed[index] = s->placed;
 }
 
 /* White left at the foot of the current page below the lowest column. */
@@ -1208,10 +1359,12 @@ static bool place_filling(flow_ctx *c, const issue *is, size_t index, const arti
     snapshot before;
     take_snapshot(c, *page, index, &before);
     c->grow = 0;
+    int waiting_before = c->suspended_count;
     if (!place_article(c, art, index, page))
         return false;
     double lead = c->t->styles[ROLE_BODY].leading_pt;
-    if (!next || art->figure_count + art->block_count == 0)
+    if (!next || art->figure_count + art->block_count == 0 ||
+        c->suspended_count != waiting_before)
         return true;
     size_t end_page = *page;
     double gap = page_gap(c);
@@ -1277,13 +1430,24 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
         for (size_t i = 0; i < is->article_count; i++)
             if (is->articles[i].hint_lead == (pass == 0))
                 order[n++] = i;
-    for (size_t k = 0; k < n; k++) {
+    c.placed = xcalloc(is->article_count ? is->article_count : 1, sizeof *c.placed);
+    bool ok = true;
+    for (size_t k = 0; k < n && ok; k++) {
         const article *next = k + 1 < n ? &is->articles[order[k + 1]] : NULL;
-        if (!place_filling(&c, is, order[k], next, &page)) {
-            free(order);
-            flow_free(pl);
-            return NULL;
-        }
+        ok = place_filling(&c, is, order[k], next, &page) &&
+             resume_waiting(&c, &page, k + 1 == n);
+    }
+    while (ok && c.suspended_count)
+        ok = resume_waiting(&c, &page, true);
+    for (int i = 0; i < c.suspended_count; i++)
+        free_job(c.suspended[i]);
+    free(c.placed);
+    if (!ok) {
+        free(order);
+        flow_free(pl);
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
         const article_stats *as = &pl->stats[order[k]];
         if (as->loose_lines)
             diag_warning(d, loc_file(as->path),

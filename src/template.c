@@ -25,6 +25,8 @@ static const char *const role_names[ROLE_COUNT] = {
     [ROLE_MASTHEAD_INFO] = "masthead-info",
     [ROLE_FOLIO] = "folio",
     [ROLE_COLOPHON] = "colophon",
+    [ROLE_JUMP] = "jump",
+    [ROLE_SECTION] = "section",
 };
 
 const char *template_role_name(style_role role)
@@ -121,6 +123,14 @@ void template_default(template *t)
     s[ROLE_MASTHEAD_INFO] = make_style("bulletin-sans", 400, false, 9, 12, ALIGN_CENTER);
     s[ROLE_FOLIO] = make_style("bulletin-sans", 400, false, 8, 10, ALIGN_CENTER);
     s[ROLE_COLOPHON] = make_style("bulletin-sans", 400, false, 7.5, 9.5, ALIGN_LEFT);
+    s[ROLE_JUMP] = make_style("bulletin-sans", 700, true, 8, 10, ALIGN_LEFT);
+    s[ROLE_JUMP].cmyk[0] = 1.0;
+    s[ROLE_JUMP].cmyk[1] = 0.75;
+    s[ROLE_JUMP].cmyk[3] = 0.25;
+    s[ROLE_SECTION] = make_style("bulletin-sans", 700, false, 8, 10, ALIGN_LEFT);
+    s[ROLE_SECTION].cmyk[0] = 0;
+    s[ROLE_SECTION].cmyk[3] = 0; /* white on the section's colour bar */
+    s[ROLE_SECTION].uppercase = true;
 }
 
 double template_column_width(const template *t)

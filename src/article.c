@@ -379,7 +379,7 @@ static bool parse_front_matter(parse_ctx *c, const char *text, size_t len, artic
         return false;
     bool ok = true;
     yml_node root = yml_root(y);
-    static const char *const keys[] = {"title", "kicker", "byline", "date", "lead",
+    static const char *const keys[] = {"title", "kicker", "section", "byline", "date", "lead",
                                        "images", NULL};
     if (!root) {
         yml_free(y);
@@ -389,8 +389,10 @@ static bool parse_front_matter(parse_ctx *c, const char *text, size_t len, artic
         yml_free(y);
         return false;
     }
-    char *title = NULL, *kicker = NULL, *byline = NULL, *lead = NULL;
+    char *title = NULL, *kicker = NULL, *byline = NULL, *lead = NULL, *section = NULL;
     ok &= yml_get_text(y, root, "title", c->a, &title, c->d);
+    ok &= yml_get_text(y, root, "section", c->a, &section, c->d);
+    out->section = section;
     ok &= yml_get_text(y, root, "kicker", c->a, &kicker, c->d);
     ok &= yml_get_text(y, root, "byline", c->a, &byline, c->d);
     ok &= yml_get_text(y, root, "lead", c->a, &lead, c->d);

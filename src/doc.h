@@ -70,6 +70,7 @@ typedef struct article {
     const char *path;
     const char *title;
     const char *kicker;
+    const char *section; /* section tag, e.g. "Kinh tế" */
     const char *byline;
     const char *lead;
     int year, month, day; /* 0 when not given */

@@ -32,6 +32,7 @@ typedef struct item {
     const line *ln;
     bool keep_with_next;
     double ink_top, ink_bottom; /* real glyph extents above / below the baseline */
+    double size_pt;             /* type size the line was set in */
     int para_line, para_lines;  /* position of a line in its paragraph */
     const figure *fig;   /* photo; NULL for a pull quote (a float of text) */
     int span;            /* columns a float spans */
@@ -205,6 +206,7 @@ static void push_lines(flow_ctx *c, item_list *l, style_role role, setting st, b
         it->ln = &st.lines.lines[i];
         it->para_line = (int)i;
         it->para_lines = (int)n;
+        it->size_pt = s->size_pt;
         line_ink(c, role, st.run, it->ln, &it->ink_top, &it->ink_bottom);
         double asc = nasc, desc = ndesc;
         if (!on_grid(c, role)) {
@@ -382,7 +384,7 @@ static void emit_line(flow_ctx *c, size_t page, const item *it, double x, double
     pt->end = it->ln->end;
     pt->x_pt = x + it->ln->offset_pt;
     pt->y_pt = pdf_y(c, top + it->ascent);
-    pt->size_pt = s->size_pt;
+    pt->size_pt = it->size_pt;
     pt->space_adjust_pt = it->ln->space_adjust_pt;
     pt->letter_adjust_pt = it->ln->letter_adjust_pt;
     pt->scale = it->ln->scale;
@@ -871,10 +873,12 @@ static void build_header(flow_ctx *c, const article *art, item_list *l)
         push_paragraph(c, l, ROLE_KICKER, art->kicker, strlen(art->kicker), NULL, 0, w, 0,
                        art->loc, true);
     style saved = c->t->styles[ROLE_HEADLINE];
-    if (art->hint_lead) {
-        c->t->styles[ROLE_HEADLINE].size_pt *= LEAD_HEADLINE_SCALE;
-        c->t->styles[ROLE_HEADLINE].leading_pt *= LEAD_HEADLINE_SCALE;
-    }
+    /* A narrower module gets a smaller headline; a lead story a larger one. */
+    double scale = 0.6 + 0.4 * c->mod_cols / c->t->columns;
+    if (art->hint_lead)
+        scale *= LEAD_HEADLINE_SCALE;
+    c->t->styles[ROLE_HEADLINE].size_pt *= scale;
+    c->t->styles[ROLE_HEADLINE].leading_pt *= scale;
     push_paragraph(c, l, ROLE_HEADLINE, art->title, strlen(art->title), NULL, 0, w, 0,
                    art->title_loc.file ? art->title_loc : art->loc, true);
     c->t->styles[ROLE_HEADLINE] = saved;
@@ -1026,13 +1030,12 @@ static double jump_height(const flow_ctx *c)
 typedef enum job_result { JOB_FAILED, JOB_DONE, JOB_WAITING } job_result;
 
 /* Places the rest of a job's body from y on the current page onward. */
-static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y)
+static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, double band_start)
 {
     double body_line = c->t->styles[ROLE_BODY].leading_pt;
     article_stats *as = &c->pl->stats[jb->index];
     c->stats = as;
     double x = col_x(c, c->mod_first);
-    double band_start = y;
     job_result result = JOB_DONE;
     for (;;) {
         double region_top = y;
@@ -1111,6 +1114,33 @@ static void free_job(job *jb)
     free(jb);
 }
 
+/* A section tag: the section's name in white on a bar of the headline
+ * colour. Returns the top for what follows. */
+static double section_tag(flow_ctx *c, size_t page, const char *name, double x, double y)
+{
+    const style *st = &c->t->styles[ROLE_SECTION];
+    char *text = arena_strdup(c->a, name);
+    setting set = set_text(c, ROLE_SECTION, text, strlen(text), NULL, 0, 1e6, 0,
+                           loc_file(c->t->path));
+    item_list l = {0};
+    push_lines(c, &l, ROLE_SECTION, set, false);
+    double pad = st->size_pt * 0.5;
+    double w = (set.lines.count ? lines_set_width(&set.lines.lines[0]) : 0) + 2 * pad;
+    double h = st->leading_pt + 4;
+    placed *p = emit(c, page, PLACED_BOX);
+    p->u.box = (placed_box){x, pdf_y(c, y + h), w, h, {0}};
+    memcpy(p->u.box.cmyk, c->t->styles[ROLE_HEADLINE].cmyk, sizeof p->u.box.cmyk);
+    if (l.count) {
+        ((line *)l.items[0].ln)->offset_pt = pad;
+        article_stats *as = c->stats;
+        c->stats = NULL;
+        emit_line(c, page, &l.items[0], x, y + 2);
+        c->stats = as;
+    }
+    free(l.items);
+    return y + h + 4;
+}
+
 /* Starts an article: headline band, then its body. A job that has to wait
  * for a reserved page is kept in c->suspended. */
 static bool place_article(flow_ctx *c, const article *art, size_t index, size_t *page)
@@ -1138,7 +1168,8 @@ static bool place_article(flow_ctx *c, const article *art, size_t index, size_t 
     double top = choose_module(c, jb->width);
     build_header(c, art, &header);
     build_body(c, art, &jb->body);
-    double header_h = list_height(&header);
+    double header_h = list_height(&header) +
+                      (art->section ? c->t->styles[ROLE_SECTION].leading_pt + 8 : 0);
     bool fresh = page_is_fresh(c, top);
     double y = top + (fresh ? 0 : ARTICLE_GAP_PT);
     if ((art->hint_new_page && !fresh) ||
@@ -1163,6 +1194,9 @@ static bool place_article(flow_ctx *c, const article *art, size_t index, size_t 
     bm->title = art->title;
     bm->page = *page;
     bm->y_pt = pdf_y(c, y);
+    double band_start = y;
+    if (art->section)
+        y = section_tag(c, *page, art->section, x, y);
     c->stats = as;
     for (size_t i = 0; i < header.count; i++) {
         if (header.items[i].kind == ITEM_LINE)
@@ -1170,7 +1204,7 @@ static bool place_article(flow_ctx *c, const article *art, size_t index, size_t 
         y += header.items[i].height;
     }
     c->stats = NULL;
-    job_result r = continue_job(c, jb, page, y);
+    job_result r = continue_job(c, jb, page, y, band_start);
     if (r == JOB_WAITING && c->suspended_count < 16) {
         c->suspended[c->suspended_count++] = jb;
         jb = NULL;
@@ -1213,12 +1247,13 @@ static bool resume_waiting(flow_ctx *c, size_t *page, bool all)
         }
         /* Both ends of the jump now know their pages. */
         char *from = xasprintf("(Tiếp theo trang %zu) %s", jb->jump_page + 1, jb->art->title);
+        double band_start = y;
         y = jump_line(c, *page, from, x, w, y, ALIGN_LEFT) + 4;
         free(from);
         char *to = xasprintf("(Xem tiếp trang %zu)", *page + 1);
         jump_line(c, jb->jump_page, to, jb->jump_x, jb->jump_w, jb->jump_y, ALIGN_RIGHT);
         free(to);
-        job_result r = continue_job(c, jb, page, y);
+        job_result r = continue_job(c, jb, page, y, band_start);
         if (r == JOB_FAILED) {
             free_job(jb);
             return false;
@@ -1231,8 +1266,10 @@ static bool resume_waiting(flow_ctx *c, size_t *page, bool all)
     return true;
 }
 
-/* The colophon the law asks of a bulletin, at the foot of the last page. */
-static bool place_colophon(flow_ctx *c, size_t *page, double band_top)
+/* The colophon the law asks of a bulletin, at the foot of the last page:
+ * across the page when there is room under every column, else in the
+ * column with the most room, else on a page of its own. */
+static bool place_colophon(flow_ctx *c, size_t *page)
 {
     const colophon *k = &c->is->colo;
     buf b;
@@ -1254,26 +1291,47 @@ static bool place_colophon(flow_ctx *c, size_t *page, double band_top)
     buf_puts(&b, ".");
     char *text = arena_strndup(c->a, b.data, b.len);
     buf_fini(&b);
-    item_list l = {0};
-    setting st = set_text(c, ROLE_COLOPHON, text, strlen(text), NULL, 0, c->text_width, 0,
-                          loc_file(c->is->path));
-    push_lines(c, &l, ROLE_COLOPHON, st, true);
-    double h = list_height(&l) + 8;
-    double top = c->text_bottom - h;
     bool ok = true;
-    if (top < band_top + 8) {
-        double ignored;
-        if (!(ok = new_page(c, page, &ignored)))
-            goto done;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        /* 0: full width; 1: the roomiest column; 2: full width on a new page. */
+        int first = 0, cols = c->t->columns;
+        double lowest = 0;
+        if (attempt == 1) {
+            double best = 1e9;
+            for (int k2 = 0; k2 < c->t->columns; k2++)
+                if (c->col_free[k2] < best) {
+                    best = c->col_free[k2];
+                    first = k2;
+                }
+            cols = 1;
+        }
+        for (int k2 = first; k2 < first + cols; k2++)
+            lowest = c->col_free[k2] > lowest ? c->col_free[k2] : lowest;
+        if (attempt == 2) {
+            double ignored;
+            if (!(ok = new_page(c, page, &ignored)))
+                break;
+            lowest = c->page_top;
+        }
+        double w = span_width(c, cols), x = col_x(c, first);
+        item_list l = {0};
+        setting st = set_text(c, ROLE_COLOPHON, text, strlen(text), NULL, 0, w, 0,
+                              loc_file(c->is->path));
+        push_lines(c, &l, ROLE_COLOPHON, st, true);
+        double h = list_height(&l) + 8;
+        double top = c->text_bottom - h;
+        if (top >= lowest + 8 || attempt == 2) {
+            emit_rule(c, *page, x, top, x + w, top, 0.5, rule_colour);
+            double y = top + 6;
+            for (size_t i = 0; i < l.count; i++) {
+                emit_line(c, *page, &l.items[i], x, y);
+                y += l.items[i].height;
+            }
+            free(l.items);
+            break;
+        }
+        free(l.items);
     }
-    emit_rule(c, *page, c->text_left, top, c->text_left + c->text_width, top, 0.5, rule_colour);
-    double y = top + 6;
-    for (size_t i = 0; i < l.count; i++) {
-        emit_line(c, *page, &l.items[i], c->text_left, y);
-        y += l.items[i].height;
-    }
-done:
-    free(l.items);
     return ok;
 }
 
@@ -1458,10 +1516,7 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
                          as->worst_text ? as->worst_text : "");
     }
     free(order);
-    top = 0;
-    for (int k = 0; k < t->columns && k < 12; k++)
-        top = c.col_free[k] > top ? c.col_free[k] : top;
-    if (!place_colophon(&c, &page, top)) {
+    if (!place_colophon(&c, &page)) {
         flow_free(pl);
         return NULL;
     }

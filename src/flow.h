@@ -18,7 +18,7 @@
 #include "shape.h"
 #include "template.h"
 
-typedef enum placed_kind { PLACED_TEXT, PLACED_IMAGE, PLACED_RULE } placed_kind;
+typedef enum placed_kind { PLACED_TEXT, PLACED_IMAGE, PLACED_RULE, PLACED_BOX } placed_kind;
 
 typedef struct placed_text {
     const glyph_run *run;
@@ -47,12 +47,19 @@ typedef struct placed_rule {
     double cmyk[4];
 } placed_rule;
 
+/* A filled rectangle (section tags). */
+typedef struct placed_box {
+    double x_pt, y_pt, width_pt, height_pt; /* lower left corner and size */
+    double cmyk[4];
+} placed_box;
+
 typedef struct placed {
     placed_kind kind;
     union {
         placed_text text;
         placed_image image;
         placed_rule rule;
+        placed_box box;
     } u;
 } placed;
 

@@ -319,6 +319,17 @@ static bool draw_rule(writer *w, HPDF_Page page, const placed_rule *r)
     return true;
 }
 
+static bool draw_box(writer *w, HPDF_Page page, const placed_box *b)
+{
+    if (HPDF_Page_SetCMYKFill(page, (HPDF_REAL)b->cmyk[0], (HPDF_REAL)b->cmyk[1],
+                              (HPDF_REAL)b->cmyk[2], (HPDF_REAL)b->cmyk[3]) != HPDF_OK ||
+        HPDF_Page_Rectangle(page, (HPDF_REAL)b->x_pt, (HPDF_REAL)b->y_pt,
+                            (HPDF_REAL)b->width_pt, (HPDF_REAL)b->height_pt) != HPDF_OK ||
+        HPDF_Page_Fill(page) != HPDF_OK)
+        return lib_failed(w, "drawing a box");
+    return true;
+}
+
 /* ---- document -------------------------------------------------------- */
 
 static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPDF_Page page)
@@ -332,6 +343,8 @@ static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPD
         if (it->kind == PLACED_IMAGE && !draw_image(w, page, &it->u.image))
             return false;
         if (it->kind == PLACED_RULE && !draw_rule(w, page, &it->u.rule))
+            return false;
+        if (it->kind == PLACED_BOX && !draw_box(w, page, &it->u.box))
             return false;
     }
     bool any_text = false;

@@ -54,7 +54,7 @@ upper() { LC_ALL=$U8LOCALE sed 's/.*/\U&/'; }
 
 # article_text FILE KICKERFILE: prints the article's words-bearing text (front
 # matter title/byline/lead/caption/credit and the body without Markdown
-# syntax); appends the kicker to KICKERFILE.
+# syntax); appends the kicker and section tag (printed in capitals) to KICKERFILE.
 article_text() {
     awk -v kfile="$2" '
     NR == 1 && /^---[ \t]*$/ { fm = 1; next }
@@ -68,7 +68,7 @@ article_text() {
         sub(/^[ \t]+/, "", val); sub(/[ \t]+$/, "", val)
         if (val ~ /^".*"$/) { val = substr(val, 2, length(val) - 2); gsub(/\\"/, "\"", val); gsub(/\\\\/, "\\", val) }
         else if (val ~ /^\047.*\047$/) { val = substr(val, 2, length(val) - 2); gsub(/\047\047/, "\047", val) }
-        if (key == "kicker") print val >> kfile
+        if (key == "kicker" || key == "section") print val >> kfile
         else if (key ~ /^(title|byline|lead|caption|credit)$/) print val
         next
     }
@@ -495,7 +495,7 @@ badcopy() { rm -rf "${WD:?}/$1" && cp -R "$SAMPLE" "$WD/$1"; }
 
 # a. missing article
 badcopy bad-a
-sed 's#^\(  *- *\)articles/05-thong-bao-de-xuat-nhiem-vu\.md#\1articles/khong-co.md#' \
+sed 's#^\(  *- *\(file: *\)\{0,1\}\)articles/05-thong-bao-de-xuat-nhiem-vu\.md#\1articles/khong-co.md#' \
     "$SAMPLE/issue.yaml" >"$WD/bad-a/issue.yaml"
 ln=$(grep -n 'khong-co\.md' "$WD/bad-a/issue.yaml" | head -1)
 col=$(printf '%s\n' "${ln#*:}" | awk '{ print index($0, "articles/") }')

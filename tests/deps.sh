@@ -10,7 +10,8 @@ for pc in harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libuni
     if ! pkg-config --exists "$pc" 2>/dev/null; then missing="yes"; fi
 done
 [ -f /usr/include/hpdf.h ] || missing="yes"
-for tool in qpdf pdffonts pdftotext pdfinfo pdfimages uconv; do
+[ -x /usr/bin/convert ] || missing="yes"
+for tool in qpdf pdffonts pdftotext pdfinfo pdfimages uconv mutool; do
     command -v "$tool" >/dev/null 2>&1 || missing="yes"
 done
 for font in /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf \

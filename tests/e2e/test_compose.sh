@@ -1,0 +1,159 @@
+#!/bin/sh
+# Page composition read back from the PDF with real tools: the sample issue
+# in every shipped layout (page size, live area, photos clear of text,
+# captions under their photos, headlines across columns), jump lines that
+# point at the right pages, and photos of every supported format.
+# Usage: sh tests/e2e/test_compose.sh BULLETIN WORKDIR
+set -u
+BIN=$1
+WD=$2/compose
+rm -rf "$WD" && mkdir -p "$WD"
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1: $2"; }
+SAMPLE=examples/ban-tin-mau/issue.yaml
+MM=2.834645669
+
+# words PDF OUT: "page xmin ymin xmax ymax word" for every word.
+words() {
+    pdftotext -bbox-layout "$1" - 2>/dev/null | awk '
+        function attr(s, n) { if (match(s, n "=\"[^\"]*\"")) return substr(s, RSTART + length(n) + 2, RLENGTH - length(n) - 3); return "" }
+        /<page / { page++ }
+        /<word / { t = $0; sub(/^.*">/, "", t); sub(/<\/word>.*$/, "", t)
+                   print page, attr($0, "xMin"), attr($0, "yMin"), attr($0, "xMax"), attr($0, "yMax"), t }' >"$2"
+}
+
+# layout  width height  top bottom inside outside (mm)  columns gutter(mm)
+while read -r name w h mt mb mi mo cols gut; do
+    pdf=$WD/$name.pdf
+    if ! "$BIN" build "$SAMPLE" --layout "$name" -o "$pdf" 2>"$WD/$name.err"; then
+        nok "build-$name" "$(head -2 "$WD/$name.err")"
+        continue
+    fi
+    ok "build-$name"
+    words "$pdf" "$WD/$name.words"
+    mutool trace "$pdf" 2>/dev/null | awk -f tests/e2e/images.awk >"$WD/$name.images"
+
+    # Page size as declared, every page.
+    bad=$(pdfinfo -f 1 -l 999 "$pdf" 2>/dev/null | awk -v w="$w" -v h="$h" '
+        /^Page +[0-9]+ size:/ { if ($4 - w > 0.1 || w - $4 > 0.1 || $6 - h > 0.1 || h - $6 > 0.1) print $2 }')
+    [ -z "$bad" ] && ok "page-size-$name" || nok "page-size-$name" "pages $bad differ from $w x $h"
+
+    # Live area: every word at least 5 mm inside the trim; words between the
+    # top and bottom margins inside the left and right margins.
+    bad=$(awk -v W="$w" -v H="$h" -v mm="$MM" -v mt="$mt" -v mb="$mb" -v mi="$mi" -v mo="$mo" '
+        { safe = 5 * mm
+          if ($2 < safe || $3 < safe || $4 > W - safe || $5 > H - safe) { print "p" $1 " " $6 " outside the safe area"; exit }
+          if ($3 >= mt * mm && $5 <= H - mb * mm && ($2 < mi * mm - 0.5 || $4 > W - mo * mm + 0.5)) { print "p" $1 " " $6 " outside the margins"; exit } }' "$WD/$name.words")
+    [ -z "$bad" ] && ok "live-area-$name" || nok "live-area-$name" "$bad"
+
+    # No word over a photo.
+    bad=$(awk 'NR == FNR { n++; ip[n] = $1; ix0[n] = $2; iy0[n] = $3; ix1[n] = $4; iy1[n] = $5; next }
+        { for (i = 1; i <= n; i++) if (ip[i] == $1 && $2 < ix1[i] - 0.5 && $4 > ix0[i] + 0.5 && $3 < iy1[i] - 0.5 && $5 > iy0[i] + 0.5) { print "p" $1 " \"" $6 "\" on photo " i; exit } }' \
+        "$WD/$name.images" "$WD/$name.words")
+    nimg=$(wc -l <"$WD/$name.images")
+    if [ "$nimg" -ge 4 ] && [ -z "$bad" ]; then ok "photos-clear-of-text-$name"; else nok "photos-clear-of-text-$name" "${bad:-only $nimg photos}"; fi
+
+    # Captions: right under each photo, on its page, within its width.
+    bad=$(awk 'NR == FNR { n++; ip[n] = $1; ix0[n] = $2; iy0[n] = $3; ix1[n] = $4; iy1[n] = $5; next }
+        { for (i = 1; i <= n; i++) if (ip[i] == $1 && $3 >= iy1[i] - 0.5 && $3 <= iy1[i] + 14 && $4 > ix0[i] && $2 < ix1[i]) {
+              seen[i]++
+              if ($2 < ix0[i] - 0.5 || $4 > ix1[i] + 0.5) wide[i] = $6 } }
+        END { for (i = 1; i <= n; i++) { if (!seen[i]) { print "photo " i " on p" ip[i] " has no caption under it"; exit }
+                                         if (wide[i] != "") { print "caption word \"" wide[i] "\" wider than photo " i; exit } } }' \
+        "$WD/$name.images" "$WD/$name.words")
+    [ -z "$bad" ] && ok "captions-under-photos-$name" || nok "captions-under-photos-$name" "$bad"
+
+    # Headlines span columns: some line of headline-size words is wider
+    # than a column.
+    colw=$(awk -v w="$w" -v mm="$MM" -v mi="$mi" -v mo="$mo" -v c="$cols" -v g="$gut" 'BEGIN { print (w - (mi + mo) * mm - (c - 1) * g * mm) / c }')
+    wide=$(pdftotext -bbox-layout "$pdf" - 2>/dev/null | awk -v cw="$colw" '
+        function attr(s, n) { if (match(s, n "=\"[^\"]*\"")) return substr(s, RSTART + length(n) + 2, RLENGTH - length(n) - 3); return "" }
+        /<line / { x0 = attr($0, "xMin"); x1 = attr($0, "xMax"); h = attr($0, "yMax") - attr($0, "yMin")
+                   if (h > 20 && x1 - x0 > cw * 1.2) n++ }
+        END { print n + 0 }')
+    [ "$wide" -gt 0 ] && ok "headlines-span-columns-$name" || nok "headlines-span-columns-$name" "no headline line wider than a column ($colw pt)"
+done <<'LAYOUTS'
+ban-tin 538.58 765.35 14 16 14 14 3 5
+a4-3-cot 595.28 841.89 16 18 15 15 3 6
+a3-5-cot 841.89 1190.55 15 17 14 14 5 5
+a5-2-cot 419.53 595.28 13 15 14 11 2 5
+LAYOUTS
+
+# Jump lines: an article whose next page is reserved by a later article's
+# `page:` hint continues after it; "Xem tiếp trang N" must point at the
+# page that says "Tiếp theo trang M", M being where the jump starts.
+sh tests/typo/gen_issue.sh examples/ban-tin-mau "$WD/jump" 3 25 >/dev/null 2>&1
+sed 's#^  - articles/bai-2.md#  - file: articles/bai-2.md\n    page: 2#' "$WD/jump/issue.yaml" >"$WD/jump/i.yaml" &&
+    mv "$WD/jump/i.yaml" "$WD/jump/issue.yaml"
+if "$BIN" build "$WD/jump/issue.yaml" -o "$WD/jump.pdf" 2>/dev/null; then
+    npages=$(pdfinfo "$WD/jump.pdf" | sed -n 's/^Pages: *//p')
+    res=""
+    found=0
+    p=1
+    while [ "$p" -le "$npages" ]; do
+        for n in $(pdftotext -f "$p" -l "$p" "$WD/jump.pdf" - 2>/dev/null | sed -n 's/.*(Xem tiếp trang \([0-9]*\)).*/\1/p'); do
+            found=$((found + 1))
+            if ! pdftotext -f "$n" -l "$n" "$WD/jump.pdf" - 2>/dev/null | grep -q "(Tiếp theo trang $p)"; then
+                res="$res p$p says page $n, which lacks 'Tiếp theo trang $p';"
+            fi
+        done
+        p=$((p + 1))
+    done
+    if [ "$found" -ge 1 ] && [ -z "$res" ]; then ok jump-lines; else nok jump-lines "${res:-no jump line found}"; fi
+    # Page 2 is the hinted article's.
+    if pdftotext -f 2 -l 2 "$WD/jump.pdf" - 2>/dev/null | grep -q "Bài thử nghiệm số 2"; then ok page-hint; else nok page-hint "article 2 not on page 2"; fi
+else
+    nok jump-lines "build failed"
+fi
+
+# Photos of every supported kind, generated here, with their colour spaces.
+CONVERT=/usr/bin/convert
+if [ -x "$CONVERT" ]; then
+    d=$WD/formats
+    mkdir -p "$d/images" "$d/articles"
+    $CONVERT -size 240x160 -seed 5 plasma: -strip "$d/images/rgb.jpg"
+    $CONVERT "$d/images/rgb.jpg" -colorspace Gray "$d/images/gray.jpg"
+    $CONVERT "$d/images/rgb.jpg" -colorspace CMYK "$d/images/cmyk.jpg"
+    $CONVERT "$d/images/rgb.jpg" -interlace Plane "$d/images/progressive.jpg"
+    $CONVERT "$d/images/rgb.jpg" -colors 16 -type Palette "$d/images/palette.png"
+    $CONVERT "$d/images/rgb.jpg" -colorspace Gray "$d/images/gray.png"
+    $CONVERT "$d/images/rgb.jpg" -alpha set -channel A -evaluate set 60% +channel "$d/images/alpha.png"
+    $CONVERT "$d/images/rgb.jpg" PNG48:"$d/images/deep.png"
+    $CONVERT "$d/images/rgb.jpg" -interlace PNG "$d/images/interlaced.png"
+    {
+        printf -- '---\ntitle: Ảnh các loại\n---\n'
+        for f in rgb.jpg gray.jpg cmyk.jpg progressive.jpg palette.png gray.png alpha.png deep.png interlaced.png; do
+            printf '\n![Ảnh %s](../images/%s)\n' "$f" "$f"
+        done
+        printf '\n![Ảnh dùng lại](../images/rgb.jpg)\n'
+    } >"$d/articles/a.md"
+    printf 'title: Thử ảnh\nnumber: 1\ndate: 2021-01-01\narticles:\n  - articles/a.md\n' >"$d/issue.yaml"
+    if "$BIN" build "$d/issue.yaml" -o "$d/out.pdf" 2>"$d/err"; then
+        pdfimages -list "$d/out.pdf" 2>/dev/null | sed '1,2d' >"$d/list"
+        # 9 photos (one soft mask for the PNG with alpha), by stored object:
+        # CMYK JPEG, gray JPEG and PNG, and six RGB ones.
+        got=$(awk '!seen[$3 $11]++ { print $3 "-" $6 }' "$d/list" | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')
+        want="image-cmyk:1 image-gray:2 image-rgb:6 smask-gray:1 "
+        [ "$got" = "$want" ] && ok image-formats || nok image-formats "got '$got', want '$want'"
+        # The photo used twice is placed twice and stored once.
+        placed=$(awk '$3 == "image"' "$d/list" | wc -l)
+        stored=$(awk '$3 == "image" && !seen[$11]++' "$d/list" | wc -l)
+        [ "$placed" -eq 10 ] && [ "$stored" -eq 9 ] && ok photo-stored-once ||
+            nok photo-stored-once "$placed placed, $stored stored"
+    else
+        nok image-formats "$(head -2 "$d/err")"
+    fi
+    # A truncated PNG is an error naming the file, and nothing is written.
+    head -c 2000 "$d/images/palette.png" >"$d/images/broken.png"
+    printf -- '---\ntitle: Hỏng\n---\n\n![x](../images/broken.png)\n' >"$d/articles/a.md"
+    "$BIN" build "$d/issue.yaml" -o "$d/broken.pdf" 2>"$d/err2"
+    st=$?
+    if [ $st -eq 1 ] && grep -q "broken.png" "$d/err2" && [ ! -e "$d/broken.pdf" ]; then
+        ok image-corrupt
+    else
+        nok image-corrupt "status $st: $(head -1 "$d/err2")"
+    fi
+else
+    nok image-formats "ImageMagick (/usr/bin/convert) is missing; run make deps"
+fi
+exit 0

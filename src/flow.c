@@ -58,8 +58,13 @@ typedef struct flow_ctx {
     double col_width, text_width, text_left, text_top, text_bottom;
     double page_top; /* where columns start on the current page */
     int mod_first, mod_cols; /* the columns the current article uses */
-    int grow;                /* 0, or how much larger photos are tried (filling a page) */
+    /* Filling a page: when grow_span > 0, photos that do not say otherwise
+     * span that many columns and may take grow_share of the column height. */
+    int grow_span;
+    double grow_share;
     bool *placed;            /* per article: started on a page */
+    const article *next_article; /* the one placed after the current, if any */
+    size_t next_index;
     struct job *suspended[16]; /* articles waiting to continue after a reserved page */
     int suspended_count;
     /* Spans of the column rules that a float across columns covers: the
@@ -260,13 +265,12 @@ static void push_figure(flow_ctx *c, item_list *l, const figure *fig)
     it->fig = fig;
     int cols = fig->span_columns ? fig->span_columns : c->t->photo_span;
     double max_share = c->t->photo_max_height;
-    /* Filling a page: larger photos (wider, then taller) instead of white. */
-    if (c->grow >= 1 && !fig->span_columns && cols < 2)
-        cols = 2;
-    if (c->grow >= 2 && max_share < 0.7)
-        max_share = 0.7;
-    if (c->grow >= 3 && !fig->span_columns)
-        cols = c->mod_cols;
+    /* Filling a page: larger photos instead of white. */
+    if (c->grow_span > 0) {
+        if (c->grow_span > cols)
+            cols = c->grow_span;
+        max_share = c->grow_share;
+    }
     it->span = cols > c->mod_cols ? c->mod_cols : cols;
     double w = span_width(c, it->span);
     double h = fig->pixel_width > 0 ? w * fig->pixel_height / fig->pixel_width : w * 2 / 3;
@@ -521,6 +525,15 @@ static double grid_slack_before(const flow_ctx *c, const item_list *l, size_t k,
     return 0;
 }
 
+/* The highest of the bottoms of columns [col, col + cols). */
+static double foot_room(const double *bot, int col, int cols)
+{
+    double m = bot[col];
+    for (int k = col + 1; k < col + cols; k++)
+        m = bot[k] < m ? bot[k] : m;
+    return m;
+}
+
 static void skip_rules(flow_ctx *c, int first_col, int cols, double y0, double y1)
 {
     for (int k = first_col + 1; k < first_col + cols && c->skip_count < 64; k++)
@@ -539,14 +552,16 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
 {
     const double eps = 0.01;
     int ncols = c->mod_cols;
-    double col_top[12];
-    for (int i = 0; i < ncols; i++)
+    double col_top[12], bot[12]; /* bot: bottoms, raised by floats at the foot */
+    for (int i = 0; i < ncols; i++) {
         col_top[i] = top;
+        bot[i] = bottoms[i];
+    }
     double deepest = 0;
     for (int col = 0; col < ncols; col++) {
         double x = col_x(c, c->mod_first + col);
         double y = col_top[col];
-        double bottom = bottoms[col];
+        double bottom = bot[col];
         double extent = y; /* lowest content so far, floats at the foot included */
         bool full_column = top <= c->page_top + eps && bottom >= c->text_bottom - eps;
         bool at_top = y <= top + eps;
@@ -566,7 +581,7 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
                 double ytop = y, floor = bottom;
                 for (int k = col; k < col + it->span; k++) {
                     ytop = col_top[k] > ytop ? col_top[k] : ytop;
-                    floor = bottoms[k] < floor ? bottoms[k] : floor;
+                    floor = bot[k] < floor ? bot[k] : floor;
                 }
                 if (ytop + it->height <= floor + eps || (at_top && full_column)) {
                     if (page != SIZE_MAX) {
@@ -613,6 +628,7 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
                     if (bottom > extent)
                         extent = bottom;
                     bottom -= it->height;
+                    bot[col] = bottom;
                 } else if (it->span > 1 && at_top && col + it->span <= ncols && fits_here) {
                     if (page != SIZE_MAX) {
                         emit_float(c, page, it, x, y);
@@ -623,6 +639,19 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
                     y = col_top[col];
                     at_top = false;
                     prev = NULL;
+                } else if (it->span > 1 && !at_top && col + it->span <= ncols &&
+                           foot_room(bot, col, it->span) - it->height >= y - eps) {
+                    /* Across this column and the next ones, at their foot. */
+                    double ytop = foot_room(bot, col, it->span) - it->height;
+                    if (page != SIZE_MAX) {
+                        emit_float(c, page, it, x, ytop);
+                        skip_rules(c, c->mod_first + col, it->span, ytop, ytop + it->height);
+                    }
+                    if (bottom > extent)
+                        extent = bottom;
+                    for (int k = col; k < col + it->span; k++)
+                        bot[k] = ytop;
+                    bottom = ytop;
                 } else if (st->pending_count < MAX_PENDING) {
                     st->pending[st->pending_count++] = st->next;
                 } else {
@@ -1029,6 +1058,30 @@ static double jump_height(const flow_ctx *c)
 
 typedef enum job_result { JOB_FAILED, JOB_DONE, JOB_WAITING } job_result;
 
+static bool article_starts_here(flow_ctx *c, const article *art);
+
+/* Would the next article start in the columns of this page the current
+ * one leaves free (a narrow article beside a wider one)? Then the current
+ * one continues on the next page after it. */
+static bool next_fits_beside(flow_ctx *c, const job *jb, size_t *blocker)
+{
+    const article *next = c->next_article;
+    if (!next || next == jb->art || c->placed[c->next_index] || jb->width >= c->t->columns)
+        return false;
+    double saved[12];
+    memcpy(saved, c->col_free, sizeof saved);
+    for (int k = c->mod_first; k < c->mod_first + c->mod_cols; k++)
+        c->col_free[k] = c->text_bottom;
+    int first = c->mod_first, cols = c->mod_cols;
+    bool fits = article_starts_here(c, next);
+    c->mod_first = first;
+    c->mod_cols = cols;
+    memcpy(c->col_free, saved, sizeof saved);
+    if (fits)
+        *blocker = c->next_index;
+    return fits;
+}
+
 /* Places the rest of a job's body from y on the current page onward. */
 static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, double band_start)
 {
@@ -1045,7 +1098,8 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
         double used;
         bool done_here = region_done(&jb->body, &trial);
         size_t blocker = 0;
-        bool wait = !done_here && page_reserved(c, c->pl->count + 1, jb->index, &blocker);
+        bool wait = !done_here && (page_reserved(c, c->pl->count + 1, jb->index, &blocker) ||
+                                   next_fits_beside(c, jb, &blocker));
         if (done_here) {
             double lo = depth / c->mod_cols, hi = depth;
             if (lo < body_line)
@@ -1063,6 +1117,7 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
             balance(c, &jb->body, &jb->st, y, hi, bottoms);
             used = fill_columns(c, &jb->body, &jb->st, y, bottoms, *page, as->end_depths_pt);
             as->end_columns = c->mod_cols;
+            as->end_top_pt = y;
         } else {
             double bottoms[12];
             for (int k = 0; k < c->mod_cols; k++)
@@ -1246,7 +1301,7 @@ static bool resume_waiting(flow_ctx *c, size_t *page, bool all)
                       rule_colour);
         }
         /* Both ends of the jump now know their pages. */
-        char *from = xasprintf("(Tiếp theo trang %zu) %s", jb->jump_page + 1, jb->art->title);
+        char *from = xasprintf("(Tiếp theo trang %zu)", jb->jump_page + 1);
         double band_start = y;
         y = jump_line(c, *page, from, x, w, y, ALIGN_LEFT) + 4;
         free(from);
@@ -1383,6 +1438,18 @@ static double page_gap(const flow_ctx *c)
     return c->text_bottom - lowest;
 }
 
+/* White under the shortest column where an article ends (filling). */
+static double article_gap(const flow_ctx *c, size_t index)
+{
+    const article_stats *as = &c->pl->stats[index];
+    double shortest = 1e9;
+    for (int k = 0; k < as->end_columns; k++)
+        shortest = as->end_depths_pt[k] < shortest ? as->end_depths_pt[k] : shortest;
+    if (!as->end_columns)
+        return page_gap(c);
+    return c->text_bottom - (as->end_top_pt + shortest);
+}
+
 /* Would the article start on the current page (its band and a few body
  * lines fit)? Shapes its headline band but places nothing. */
 static bool article_starts_here(flow_ctx *c, const article *art)
@@ -1416,7 +1483,7 @@ static bool place_filling(flow_ctx *c, const issue *is, size_t index, const arti
     const article *art = &is->articles[index];
     snapshot before;
     take_snapshot(c, *page, index, &before);
-    c->grow = 0;
+    c->grow_span = 0;
     int waiting_before = c->suspended_count;
     if (!place_article(c, art, index, page))
         return false;
@@ -1425,7 +1492,7 @@ static bool place_filling(flow_ctx *c, const issue *is, size_t index, const arti
         c->suspended_count != waiting_before)
         return true;
     size_t end_page = *page;
-    double gap = page_gap(c);
+    double gap = article_gap(c, index);
     if (gap <= 3 * lead || article_starts_here(c, next))
         return true;
     bool has_photo = art->figure_count > 0;
@@ -1433,23 +1500,32 @@ static bool place_filling(flow_ctx *c, const issue *is, size_t index, const arti
         has_photo = art->blocks[i].kind == BLOCK_FIGURE;
     if (!has_photo)
         return true;
-    int best = 0;
-    double best_gap = gap;
+    /* Variants: photos across 2 columns or the whole module, cropped to a
+     * range of heights; keep the one that leaves the least white on the
+     * same page. */
+    int best_span = 0;
+    double best_share = 0, best_gap = gap;
     diag *quiet = diag_new(), *saved = c->d;
     c->d = quiet;
-    for (int grow = 1; grow <= 3; grow++) {
-        restore_snapshot(c, &before, index, page);
-        c->grow = grow;
-        if (place_article(c, art, index, page) && *page == end_page && page_gap(c) >= -0.01 &&
-            page_gap(c) < best_gap - lead) {
-            best = grow;
-            best_gap = page_gap(c);
+    for (int cols = 2; cols <= c->t->columns; cols++) {
+        for (double share = 0.2; share <= 0.601; share += 0.1) {
+            restore_snapshot(c, &before, index, page);
+            c->grow_span = cols;
+            c->grow_share = share;
+            if (place_article(c, art, index, page) && *page == end_page &&
+                c->suspended_count == waiting_before && page_gap(c) >= -0.01 &&
+                article_gap(c, index) < best_gap - lead / 2) {
+                best_span = cols;
+                best_share = share;
+                best_gap = article_gap(c, index);
+            }
         }
     }
     restore_snapshot(c, &before, index, page);
-    c->grow = best;
+    c->grow_span = best_span;
+    c->grow_share = best_share;
     bool ok = place_article(c, art, index, page);
-    c->grow = 0;
+    c->grow_span = 0;
     c->d = saved;
     diag_free(quiet);
     return ok;
@@ -1492,6 +1568,8 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
     bool ok = true;
     for (size_t k = 0; k < n && ok; k++) {
         const article *next = k + 1 < n ? &is->articles[order[k + 1]] : NULL;
+        c.next_article = next;
+        c.next_index = k + 1 < n ? order[k + 1] : 0;
         ok = place_filling(&c, is, order[k], next, &page) &&
              resume_waiting(&c, &page, k + 1 == n);
     }

@@ -88,6 +88,7 @@ typedef struct article_stats {
     const char *worst_text;
     size_t worst_page;
     int end_columns;               /* columns used where the article ends */
+    double end_top_pt;             /* where that last region starts, from the page top */
     double end_depths_pt[12];      /* their depths, for balance */
     double body_leading_pt;
 } article_stats;

@@ -58,9 +58,22 @@ static bool probe_jpeg(FILE *f, const char *path, src_loc loc, image_info *out, 
     return true;
 }
 
+/* libpng reports through our messages, not on stderr. */
+static void png_fail(png_structp png, png_const_charp message)
+{
+    (void)message;
+    png_longjmp(png, 1);
+}
+
+static void png_quiet(png_structp png, png_const_charp message)
+{
+    (void)png;
+    (void)message;
+}
+
 static bool probe_png(FILE *f, const char *path, src_loc loc, image_info *out, diag *d)
 {
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_read_struct(&png, &info, NULL);
@@ -125,10 +138,11 @@ bool image_decode_png(const char *path, src_loc loc, image_pixels *out, diag *d)
         diag_error(d, loc, "image '%s' cannot be opened: %s", path, strerror(errno));
         return false;
     }
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    unsigned char *rgba = NULL;
-    png_bytep *rows = NULL;
+    /* Changed after setjmp, so volatile: longjmp must see their values. */
+    unsigned char *volatile rgba = NULL;
+    png_bytep *volatile rows = NULL;
     if (!png || !info) {
         png_destroy_read_struct(&png, &info, NULL);
         fclose(f);

@@ -219,7 +219,7 @@ words <"$WD/src.kicker" >"$WD/kick.w"
 cat "$WD/src.w" "$WD/kick.w" | upper >"$WD/src.U"  # all source words, case-folded
 {
     manifest_values "$SAMPLE/issue.yaml"
-    echo "BẢN TIN Số ngày tháng năm Số lượng in: bản Ảnh:"
+    echo "BẢN TIN Số ngày tháng năm Số lượng in: bản Ảnh: (Xem tiếp trang) (Tiếp theo trang)"
 } | words | upper >"$WD/allow.U"
 if [ $have_pdf = yes ]; then
     pdftotext "$PDF" - 2>/dev/null >"$WD/sample.txt"

@@ -72,6 +72,20 @@ while read -r name w h mt mb mi mo cols gut; do
                    if (h > 20 && x1 - x0 > cw * 1.2) n++ }
         END { print n + 0 }')
     [ "$wide" -gt 0 ] && ok "headlines-span-columns-$name" || nok "headlines-span-columns-$name" "no headline line wider than a column ($colw pt)"
+    # No page but the last ends with a column more than a few (6) lines
+    # short: the lowest word or photo of each column against the text-area
+    # foot. The body leading is 13 pt in ban-tin/A4, 12.5 pt in A3/A5.
+    short=$(awk -v W="$w" -v H="$h" -v mm="$MM" -v mi="$mi" -v mb="$mb" -v c="$cols" -v g="$gut" '
+        BEGIN { cw = (W - (mi + mi) * mm - (c - 1) * g * mm) / c; foot = H - mb * mm }
+        function col(x) { k = int((x - mi * mm) / (cw + g * mm)); return k < 0 ? 0 : (k >= c ? c - 1 : k) }
+        FILENAME ~ /images$/ { for (x = $2 + 1; x < $4; x += cw / 3) { k = $1 " " col(x); if ($5 > low[k]) low[k] = $5 }
+                               if ($1 > np) np = $1; next }
+        $5 <= foot + 1 { k = $1 " " col(($2 + $4) / 2); if ($5 > low[k]) low[k] = $5; if ($1 > np) np = $1 }
+        END { for (p = 1; p < np; p++) for (k2 = 0; k2 < c; k2++) {
+                  n = (foot - low[p " " k2]) / 13
+                  if (n > 6) { printf "p%d column %d is %.1f lines short; ", p, k2 + 1, n } } }' \
+        "$WD/$name.images" "$WD/$name.words")
+    [ -z "$short" ] && ok "pages-filled-$name" || nok "pages-filled-$name" "$short"
 done <<'LAYOUTS'
 ban-tin 538.58 765.35 14 16 14 14 3 5
 a4-3-cot 595.28 841.89 16 18 15 15 3 6

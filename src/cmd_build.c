@@ -81,6 +81,7 @@ typedef struct build_opts {
     const char *output;
     const char *layout;
     const char *report;
+    const char *profile;
 } build_opts;
 
 static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
@@ -89,7 +90,7 @@ static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--layout") == 0 ||
-            strcmp(a, "--report") == 0) {
+            strcmp(a, "--report") == 0 || strcmp(a, "--profile") == 0) {
             if (i + 1 >= argc) {
                 diag_usage(d, "option '%s' needs a value", a);
                 return false;
@@ -98,6 +99,8 @@ static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
                 o->layout = argv[++i];
             else if (strcmp(a, "--report") == 0)
                 o->report = argv[++i];
+            else if (strcmp(a, "--profile") == 0)
+                o->profile = argv[++i];
             else
                 o->output = argv[++i];
         } else if (strncmp(a, "--output=", 9) == 0) {
@@ -106,6 +109,8 @@ static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
             o->layout = a + 9;
         } else if (strncmp(a, "--report=", 9) == 0) {
             o->report = a + 9;
+        } else if (strncmp(a, "--profile=", 10) == 0) {
+            o->profile = a + 10;
         } else if (a[0] == '-' && a[1]) {
             diag_usage(d, "unknown option '%s'; see 'bulletin help build'", a);
             return false;
@@ -118,6 +123,11 @@ static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
     }
     if (!o->manifest) {
         diag_usage(d, "no issue manifest given; usage: bulletin build ISSUE.yaml [-o OUT.pdf]");
+        return false;
+    }
+    pdf_profile ignored;
+    if (o->profile && !pdf_profile_parse(o->profile, &ignored)) {
+        diag_usage(d, "unknown profile '%s'; use print, screen or archive", o->profile);
         return false;
     }
     return true;
@@ -134,6 +144,8 @@ static char *default_output(const char *manifest)
 }
 
 /* The issue's date, or SOURCE_DATE_EPOCH, for a reproducible file date. */
+static void document_date(const issue *is, pdf_meta *m);
+
 static void document_date(const issue *is, pdf_meta *m)
 {
     if (is->year) {
@@ -195,6 +207,7 @@ int cmd_build(int argc, char **argv, diag *d)
     if (!(pages = flow_issue(&is, &t, fonts, sh, a, d)))
         goto done;
 
+    pdf_options popt = {0};
     pdf_meta meta = {0};
     doc_title = is.number ? xasprintf("%s – Số %ld", is.title, is.number) : xstrdup(is.title);
     meta.title = doc_title;
@@ -206,7 +219,16 @@ int cmd_build(int argc, char **argv, diag *d)
     meta.creator = "bulletin " BULLETIN_VERSION;
     meta.language = "vi-VN";
     document_date(&is, &meta);
-    if (pdf_write(pages, &meta, fonts, output, d) && o.report)
+    popt.meta = meta;
+    popt.profile = PDF_PRINT;
+    const char *profile = o.profile ? o.profile : is.profile;
+    if (profile)
+        pdf_profile_parse(profile, &popt.profile);
+    popt.bleed_pt = t.bleed_pt;
+    popt.crop_marks = t.crop_marks;
+    popt.registration_marks = t.registration_marks;
+    popt.screen_ppi = t.screen_ppi;
+    if (pdf_write(pages, &popt, fonts, output, d) && o.report)
         report_write(o.report, &is, pages, d);
 done:
     flow_free(pages);

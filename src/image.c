@@ -221,3 +221,175 @@ void image_pixels_fini(image_pixels *px)
     free(px->alpha);
     memset(px, 0, sizeof *px);
 }
+
+bool image_decode_jpeg(const char *path, src_loc loc, image_pixels *out, diag *d)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_error(d, loc, "image '%s' cannot be opened: %s", path, strerror(errno));
+        return false;
+    }
+    struct jpeg_decompress_struct cinfo;
+    jpeg_failure err;
+    memset(&err, 0, sizeof err);
+    cinfo.err = jpeg_std_error(&err.mgr);
+    err.mgr.error_exit = jpeg_fail;
+    err.mgr.emit_message = jpeg_quiet;
+    unsigned char *volatile row = NULL;
+    if (setjmp(err.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        fclose(f);
+        free(row);
+        image_pixels_fini(out);
+        diag_error(d, loc, "image '%s' is not a readable JPEG (%s)", path, err.message);
+        return false;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_stdio_src(&cinfo, f);
+    jpeg_read_header(&cinfo, TRUE);
+    bool cmyk = cinfo.num_components == 4;
+    bool inverted = cmyk && cinfo.saw_Adobe_marker;
+    if (cmyk)
+        cinfo.out_color_space = JCS_CMYK;
+    else if (cinfo.num_components == 1)
+        cinfo.out_color_space = JCS_GRAYSCALE;
+    else
+        cinfo.out_color_space = JCS_RGB;
+    jpeg_start_decompress(&cinfo);
+    int w = (int)cinfo.output_width, h = (int)cinfo.output_height;
+    int in_ch = cinfo.output_components;
+    out->width = w;
+    out->height = h;
+    out->channels = in_ch == 1 ? 1 : 3;
+    out->data = malloc((size_t)w * h * out->channels);
+    row = malloc((size_t)w * in_ch);
+    if (!out->data || !row)
+        longjmp(err.jump, 1);
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW rows[1] = {row};
+        int y = (int)cinfo.output_scanline;
+        jpeg_read_scanlines(&cinfo, rows, 1);
+        unsigned char *dst = out->data + (size_t)y * w * out->channels;
+        for (int x = 0; x < w; x++) {
+            if (!cmyk) {
+                memcpy(dst + x * out->channels, row + x * in_ch, (size_t)out->channels);
+                continue;
+            }
+            /* Adobe CMYK is stored inverted; convert ink to light. */
+            double c = row[x * 4] / 255.0, m = row[x * 4 + 1] / 255.0,
+                   yy = row[x * 4 + 2] / 255.0, k = row[x * 4 + 3] / 255.0;
+            if (inverted) {
+                c = 1 - c;
+                m = 1 - m;
+                yy = 1 - yy;
+                k = 1 - k;
+            }
+            dst[x * 3] = (unsigned char)(255 * (1 - c) * (1 - k) + 0.5);
+            dst[x * 3 + 1] = (unsigned char)(255 * (1 - m) * (1 - k) + 0.5);
+            dst[x * 3 + 2] = (unsigned char)(255 * (1 - yy) * (1 - k) + 0.5);
+        }
+    }
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    fclose(f);
+    free(row);
+    return true;
+}
+
+void image_flatten_alpha(image_pixels *px)
+{
+    if (!px->alpha)
+        return;
+    size_t n = (size_t)px->width * px->height;
+    for (size_t i = 0; i < n; i++) {
+        unsigned a = px->alpha[i];
+        for (int c = 0; c < px->channels; c++) {
+            unsigned char *v = &px->data[i * px->channels + c];
+            *v = (unsigned char)((*v * a + 255 * (255 - a) + 127) / 255); /* over white */
+        }
+    }
+    free(px->alpha);
+    px->alpha = NULL;
+}
+
+void image_resize(image_pixels *px, int w, int h)
+{
+    if (w <= 0 || h <= 0 || (w >= px->width && h >= px->height))
+        return;
+    int ch = px->channels;
+    unsigned char *out = malloc((size_t)w * h * ch);
+    unsigned char *alpha = px->alpha ? malloc((size_t)w * h) : NULL;
+    if (!out || (px->alpha && !alpha)) {
+        free(out);
+        free(alpha);
+        return;
+    }
+    /* Box filter: each output pixel averages the source pixels it covers. */
+    for (int y = 0; y < h; y++) {
+        int y0 = (int)((long)y * px->height / h), y1 = (int)((long)(y + 1) * px->height / h);
+        if (y1 <= y0)
+            y1 = y0 + 1;
+        for (int x = 0; x < w; x++) {
+            int x0 = (int)((long)x * px->width / w), x1 = (int)((long)(x + 1) * px->width / w);
+            if (x1 <= x0)
+                x1 = x0 + 1;
+            unsigned long sum[4] = {0, 0, 0, 0}, n = 0;
+            for (int sy = y0; sy < y1; sy++)
+                for (int sx = x0; sx < x1; sx++) {
+                    size_t i = (size_t)sy * px->width + sx;
+                    for (int c = 0; c < ch; c++)
+                        sum[c] += px->data[i * ch + c];
+                    if (alpha)
+                        sum[3] += px->alpha[i];
+                    n++;
+                }
+            for (int c = 0; c < ch; c++)
+                out[((size_t)y * w + x) * ch + c] = (unsigned char)(sum[c] / n);
+            if (alpha)
+                alpha[(size_t)y * w + x] = (unsigned char)(sum[3] / n);
+        }
+    }
+    free(px->data);
+    free(px->alpha);
+    px->data = out;
+    px->alpha = alpha;
+    px->width = w;
+    px->height = h;
+}
+
+bool image_encode_jpeg(const image_pixels *px, int quality, unsigned char **data, size_t *len)
+{
+    struct jpeg_compress_struct cinfo;
+    jpeg_failure err;
+    memset(&err, 0, sizeof err);
+    cinfo.err = jpeg_std_error(&err.mgr);
+    err.mgr.error_exit = jpeg_fail;
+    unsigned char *buf = NULL;
+    unsigned long size = 0;
+    if (setjmp(err.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        free(buf);
+        return false;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, &buf, &size);
+    cinfo.image_width = (JDIMENSION)px->width;
+    cinfo.image_height = (JDIMENSION)px->height;
+    cinfo.input_components = px->channels;
+    cinfo.in_color_space = px->channels == 3 ? JCS_RGB : JCS_GRAYSCALE;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    /* Deterministic output: no timestamps or random tables. */
+    cinfo.write_JFIF_header = TRUE;
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = px->data + (size_t)cinfo.next_scanline * px->width * px->channels;
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    *data = buf;
+    *len = size;
+    return true;
+}

@@ -39,4 +39,14 @@ bool image_probe(const char *path, src_loc loc, image_info *out, diag *d);
 bool image_decode_png(const char *path, src_loc loc, image_pixels *out, diag *d);
 void image_pixels_fini(image_pixels *px);
 
+/* Decodes a JPEG to 8-bit gray or RGB; CMYK (Adobe-inverted or not) is
+ * converted to RGB. */
+bool image_decode_jpeg(const char *path, src_loc loc, image_pixels *out, diag *d);
+/* Composites the alpha channel over white and drops it (PDF/A-1). */
+void image_flatten_alpha(image_pixels *px);
+/* Scales down to w x h (box filter); never scales up. */
+void image_resize(image_pixels *px, int w, int h);
+/* Encodes as a baseline JPEG (malloc'd buffer). */
+bool image_encode_jpeg(const image_pixels *px, int quality, unsigned char **data, size_t *len);
+
 #endif

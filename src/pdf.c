@@ -19,8 +19,20 @@ typedef struct image_rec {
     HPDF_Image image;
 } image_rec;
 
-typedef struct writer {
+typedef struct image_size {
+    const char *path;
+    double width_pt; /* largest placed width */
+} image_size;
+
+struct pdf_writer {
     HPDF_Doc doc;
+    pdf_options opt;
+    double ox, oy; /* where the trim sits on the sheet (print: bleed and marks) */
+    HPDF_Page *pages;
+    size_t page_count, page_cap;
+    image_size *sizes; /* screen: how large each photo is shown */
+    size_t size_count, size_cap;
+    bool ok;
     HPDF_STATUS error;
     HPDF_STATUS detail;
     pdf_fonts *fonts;
@@ -31,7 +43,76 @@ typedef struct writer {
     buf content; /* raw operators for the current text object */
     double scale; /* horizontal scaling in force in the text object */
     bool uses_transparency;
-} writer;
+};
+
+typedef struct pdf_writer writer;
+
+/* Millimetres to points. */
+#define MM_PT(x) ((x) * 72.0 / 25.4)
+/* Room outside the bleed for crop and registration marks. */
+#define MARKS_PT MM_PT(9)
+
+bool pdf_profile_parse(const char *name, pdf_profile *out)
+{
+    static const char *const names[] = {"print", "screen", "archive"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (pdf_profile)i;
+            return true;
+        }
+    return false;
+}
+
+const char *pdf_profile_name(pdf_profile p)
+{
+    return p == PDF_PRINT ? "print" : p == PDF_SCREEN ? "screen" : "archive";
+}
+
+/* Print keeps CMYK; screen and archive (sRGB output intent) use RGB. */
+static void cmyk_to_rgb(const double cmyk[4], double rgb[3])
+{
+    for (int i = 0; i < 3; i++)
+        rgb[i] = (1 - cmyk[i]) * (1 - cmyk[3]);
+}
+
+static void put_fill_colour(const writer *w, buf *b, const double cmyk[4])
+{
+    if (w->opt.profile == PDF_PRINT) {
+        for (int c = 0; c < 4; c++) {
+            buf_put_num(b, cmyk[c], 4);
+            buf_puts(b, " ");
+        }
+        buf_puts(b, "k\n");
+    } else {
+        double rgb[3];
+        cmyk_to_rgb(cmyk, rgb);
+        for (int c = 0; c < 3; c++) {
+            buf_put_num(b, rgb[c], 4);
+            buf_puts(b, " ");
+        }
+        buf_puts(b, "rg\n");
+    }
+}
+
+static HPDF_STATUS set_stroke_colour(const writer *w, HPDF_Page page, const double cmyk[4])
+{
+    if (w->opt.profile == PDF_PRINT)
+        return HPDF_Page_SetCMYKStroke(page, (HPDF_REAL)cmyk[0], (HPDF_REAL)cmyk[1],
+                                       (HPDF_REAL)cmyk[2], (HPDF_REAL)cmyk[3]);
+    double rgb[3];
+    cmyk_to_rgb(cmyk, rgb);
+    return HPDF_Page_SetRGBStroke(page, (HPDF_REAL)rgb[0], (HPDF_REAL)rgb[1], (HPDF_REAL)rgb[2]);
+}
+
+static HPDF_STATUS set_fill_colour(const writer *w, HPDF_Page page, const double cmyk[4])
+{
+    if (w->opt.profile == PDF_PRINT)
+        return HPDF_Page_SetCMYKFill(page, (HPDF_REAL)cmyk[0], (HPDF_REAL)cmyk[1],
+                                     (HPDF_REAL)cmyk[2], (HPDF_REAL)cmyk[3]);
+    double rgb[3];
+    cmyk_to_rgb(cmyk, rgb);
+    return HPDF_Page_SetRGBFill(page, (HPDF_REAL)rgb[0], (HPDF_REAL)rgb[1], (HPDF_REAL)rgb[2]);
+}
 
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 {
@@ -135,11 +216,8 @@ static bool draw_text(writer *w, HPDF_Page page, const placed_text *pt)
         buf_puts(b, " Tz\n");
         w->scale = scale;
     }
-    for (int c = 0; c < 4; c++) {
-        buf_put_num(b, pt->cmyk[c], 4);
-        buf_puts(b, " ");
-    }
-    buf_puts(b, "k\n1 0 0 1 ");
+    put_fill_colour(w, b, pt->cmyk);
+    buf_puts(b, "1 0 0 1 ");
     buf_put_num(b, pt->x_pt, 3);
     buf_puts(b, " ");
     buf_put_num(b, pt->y_pt, 3);
@@ -238,9 +316,46 @@ static bool draw_text(writer *w, HPDF_Page page, const placed_text *pt)
 
 /* ---- images and rules ------------------------------------------------ */
 
-/* JPEGs pass through as DCT data; PNGs are decoded here (libharu's own
- * PNG reader fails on interlaced files) and embedded as Flate-compressed
- * pixels, alpha as a soft mask. The same file is embedded once. */
+static double placed_width(const writer *w, const char *path)
+{
+    for (size_t i = 0; i < w->size_count; i++)
+        if (strcmp(w->sizes[i].path, path) == 0)
+            return w->sizes[i].width_pt;
+    return 0;
+}
+
+/* Embeds decoded pixels: as JPEG when the source was one (keeps files
+ * small), else Flate-compressed, with alpha as a soft mask. */
+static HPDF_Image embed_pixels(writer *w, image_pixels *px, bool as_jpeg)
+{
+    if (w->opt.profile == PDF_ARCHIVE)
+        image_flatten_alpha(px); /* PDF/A-1 allows no transparency */
+    if (as_jpeg && !px->alpha) {
+        unsigned char *data = NULL;
+        size_t len = 0;
+        if (!image_encode_jpeg(px, 90, &data, &len))
+            return NULL;
+        HPDF_Image img = HPDF_LoadJpegImageFromMem(w->doc, data, (HPDF_UINT)len);
+        free(data);
+        return img;
+    }
+    HPDF_Image img = HPDF_LoadRawImageFromMem(
+        w->doc, px->data, (HPDF_UINT)px->width, (HPDF_UINT)px->height,
+        px->channels == 3 ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY, 8);
+    if (img && px->alpha) {
+        HPDF_Image mask = HPDF_LoadRawImageFromMem(w->doc, px->alpha, (HPDF_UINT)px->width,
+                                                   (HPDF_UINT)px->height, HPDF_CS_DEVICE_GRAY, 8);
+        if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK)
+            img = NULL;
+        w->uses_transparency = true;
+    }
+    return img;
+}
+
+/* JPEGs pass through as DCT data unless the profile needs them changed
+ * (screen: downsampled; archive: CMYK turned RGB); PNGs are decoded here
+ * (libharu's own PNG reader fails on interlaced files). The same file is
+ * embedded once. */
 static HPDF_Image load_image(writer *w, const char *path)
 {
     char *real = realpath(path, NULL);
@@ -254,27 +369,30 @@ static HPDF_Image load_image(writer *w, const char *path)
     HPDF_Image img = NULL;
     if (!image_probe(path, loc_file(path), &info, w->d))
         goto done;
-    if (info.format == IMAGE_JPEG) {
+    /* Screen: no more pixels than the largest placement shows at screen_ppi. */
+    int target = 0;
+    if (w->opt.profile == PDF_SCREEN && w->opt.screen_ppi > 0) {
+        double shown = placed_width(w, path);
+        target = (int)ceil(shown / 72.0 * w->opt.screen_ppi);
+        if (target <= 0 || info.width <= target * 1.05)
+            target = 0;
+    }
+    bool cmyk_for_archive = w->opt.profile == PDF_ARCHIVE && info.components == 4;
+    if (info.format == IMAGE_JPEG && !target && !cmyk_for_archive) {
         img = HPDF_LoadJpegImageFromFile(w->doc, path);
         /* libharu assumes Adobe-inverted CMYK; plain CMYK must not be. */
         if (img && info.components == 4 && !info.adobe_cmyk)
             HPDF_Dict_RemoveElement(img, "Decode");
     } else {
         image_pixels px;
-        if (!image_decode_png(path, loc_file(path), &px, w->d))
+        bool decoded = info.format == IMAGE_JPEG
+                           ? image_decode_jpeg(path, loc_file(path), &px, w->d)
+                           : image_decode_png(path, loc_file(path), &px, w->d);
+        if (!decoded)
             goto done;
-        img = HPDF_LoadRawImageFromMem(w->doc, px.data, (HPDF_UINT)px.width,
-                                       (HPDF_UINT)px.height,
-                                       px.channels == 3 ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY,
-                                       8);
-        if (img && px.alpha) {
-            HPDF_Image mask = HPDF_LoadRawImageFromMem(w->doc, px.alpha, (HPDF_UINT)px.width,
-                                                       (HPDF_UINT)px.height,
-                                                       HPDF_CS_DEVICE_GRAY, 8);
-            if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK)
-                img = NULL;
-            w->uses_transparency = true;
-        }
+        if (target)
+            image_resize(&px, target, (int)((long)target * px.height / px.width));
+        img = embed_pixels(w, &px, info.format == IMAGE_JPEG);
         image_pixels_fini(&px);
     }
     if (!img) {
@@ -309,8 +427,7 @@ static bool draw_image(writer *w, HPDF_Page page, const placed_image *im)
 
 static bool draw_rule(writer *w, HPDF_Page page, const placed_rule *r)
 {
-    if (HPDF_Page_SetCMYKStroke(page, (HPDF_REAL)r->cmyk[0], (HPDF_REAL)r->cmyk[1],
-                                (HPDF_REAL)r->cmyk[2], (HPDF_REAL)r->cmyk[3]) != HPDF_OK ||
+    if (set_stroke_colour(w, page, r->cmyk) != HPDF_OK ||
         HPDF_Page_SetLineWidth(page, (HPDF_REAL)r->width_pt) != HPDF_OK ||
         HPDF_Page_MoveTo(page, (HPDF_REAL)r->x0_pt, (HPDF_REAL)r->y0_pt) != HPDF_OK ||
         HPDF_Page_LineTo(page, (HPDF_REAL)r->x1_pt, (HPDF_REAL)r->y1_pt) != HPDF_OK ||
@@ -321,8 +438,7 @@ static bool draw_rule(writer *w, HPDF_Page page, const placed_rule *r)
 
 static bool draw_box(writer *w, HPDF_Page page, const placed_box *b)
 {
-    if (HPDF_Page_SetCMYKFill(page, (HPDF_REAL)b->cmyk[0], (HPDF_REAL)b->cmyk[1],
-                              (HPDF_REAL)b->cmyk[2], (HPDF_REAL)b->cmyk[3]) != HPDF_OK ||
+    if (set_fill_colour(w, page, b->cmyk) != HPDF_OK ||
         HPDF_Page_Rectangle(page, (HPDF_REAL)b->x_pt, (HPDF_REAL)b->y_pt,
                             (HPDF_REAL)b->width_pt, (HPDF_REAL)b->height_pt) != HPDF_OK ||
         HPDF_Page_Fill(page) != HPDF_OK)
@@ -332,11 +448,153 @@ static bool draw_box(writer *w, HPDF_Page page, const placed_box *b)
 
 /* ---- document -------------------------------------------------------- */
 
+/* Crop marks at the trim corners, outside the bleed; registration marks
+ * (a target) at the middle of each side. Drawn in registration colour, on
+ * every separation. */
+static bool draw_marks(writer *w, HPDF_Page page, double tw, double th)
+{
+    const double reg[4] = {1, 1, 1, 1};
+    double b = w->opt.bleed_pt, gap = MM_PT(1), len = MM_PT(5);
+    double x0 = w->ox, y0 = w->oy, x1 = w->ox + tw, y1 = w->oy + th;
+    if (set_stroke_colour(w, page, reg) != HPDF_OK || HPDF_Page_SetLineWidth(page, 0.25) != HPDF_OK)
+        return lib_failed(w, "drawing marks");
+    if (w->opt.crop_marks) {
+        double xs[2] = {x0, x1}, ys[2] = {y0, y1};
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++) {
+                double x = xs[i], y = ys[j];
+                double dx = i ? 1 : -1, dy = j ? 1 : -1;
+                /* Horizontal mark on the trim line, vertical one likewise. */
+                if (HPDF_Page_MoveTo(page, (HPDF_REAL)(x + dx * (b + gap)), (HPDF_REAL)y) ||
+                    HPDF_Page_LineTo(page, (HPDF_REAL)(x + dx * (b + gap + len)), (HPDF_REAL)y) ||
+                    HPDF_Page_MoveTo(page, (HPDF_REAL)x, (HPDF_REAL)(y + dy * (b + gap))) ||
+                    HPDF_Page_LineTo(page, (HPDF_REAL)x, (HPDF_REAL)(y + dy * (b + gap + len))))
+                    return lib_failed(w, "drawing crop marks");
+            }
+        if (HPDF_Page_Stroke(page) != HPDF_OK)
+            return lib_failed(w, "drawing crop marks");
+    }
+    if (w->opt.registration_marks) {
+        double r = MM_PT(2), off = b + gap + MM_PT(3.5);
+        double cx[4] = {(x0 + x1) / 2, (x0 + x1) / 2, x0 - off, x1 + off};
+        double cy[4] = {y0 - off, y1 + off, (y0 + y1) / 2, (y0 + y1) / 2};
+        for (int i = 0; i < 4; i++)
+            if (HPDF_Page_Circle(page, (HPDF_REAL)cx[i], (HPDF_REAL)cy[i], (HPDF_REAL)r) ||
+                HPDF_Page_MoveTo(page, (HPDF_REAL)(cx[i] - r * 1.4), (HPDF_REAL)cy[i]) ||
+                HPDF_Page_LineTo(page, (HPDF_REAL)(cx[i] + r * 1.4), (HPDF_REAL)cy[i]) ||
+                HPDF_Page_MoveTo(page, (HPDF_REAL)cx[i], (HPDF_REAL)(cy[i] - r * 1.4)) ||
+                HPDF_Page_LineTo(page, (HPDF_REAL)cx[i], (HPDF_REAL)(cy[i] + r * 1.4)) ||
+                HPDF_Page_Stroke(page))
+                return lib_failed(w, "drawing registration marks");
+    }
+    return true;
+}
+
+static bool add_box(writer *w, HPDF_Page page, const char *key, double x0, double y0, double x1,
+                    double y1)
+{
+    HPDF_Box box = {(HPDF_REAL)x0, (HPDF_REAL)y0, (HPDF_REAL)x1, (HPDF_REAL)y1};
+    HPDF_Array a = HPDF_Box_Array_New(w->doc->mmgr, box);
+    if (!a || HPDF_Dict_Add(page, key, a) != HPDF_OK)
+        return lib_failed(w, "adding a page box");
+    return true;
+}
+
+/* x (trim coordinates) where each glyph of a placed line starts, and where
+ * the line ends (xs[end - first]); as draw_text places them. */
+static void line_glyph_x(const writer *w, const placed_text *pt, double *xs)
+{
+    (void)w;
+    const glyph_run *run = pt->run;
+    double scale = pt->scale > 0 ? pt->scale : 1;
+    double pen = 0;
+    for (size_t g = pt->first; g < pt->end; g++) {
+        const glyph *gl = &run->glyphs[g];
+        if (g > pt->first && (gl->flags & GLYPH_CLUSTER_START) && !(gl->flags & GLYPH_SPACE) &&
+            !(run->glyphs[g - 1].flags & GLYPH_SPACE))
+            pen += pt->letter_adjust_pt;
+        xs[g - pt->first] = pt->x_pt + pen;
+        pen += gl->advance * pt->size_pt / 1000.0 * scale;
+        if (gl->flags & GLYPH_SPACE)
+            pen += pt->space_adjust_pt;
+    }
+    xs[pt->end - pt->first] = pt->x_pt + pen;
+}
+
+/* Screen: URLs in the text become links. Finds URLs in a line's run and
+ * links the part of each set on this line. */
+static bool add_links(writer *w, HPDF_Page page, const placed_text *pt, const double *xs)
+{
+    const glyph_run *run = pt->run;
+    const char *t = run->text;
+    size_t n = run->text_len;
+    size_t from = run->glyphs[pt->first].cluster;
+    const glyph *lastg = &run->glyphs[pt->end - 1];
+    size_t to = lastg->cluster + lastg->cluster_len;
+    for (size_t i = 0; i < n;) {
+        const char *hit = NULL;
+        const char *starts[] = {"https://", "http://", "www."};
+        for (int k = 0; k < 3 && !hit; k++) {
+            const char *h = memmem(t + i, n - i, starts[k], strlen(starts[k]));
+            if (h && (!hit || h < hit))
+                hit = h;
+        }
+        for (int k = 0; k < 3; k++) {
+            const char *h = memmem(t + i, n - i, starts[k], strlen(starts[k]));
+            if (h && h < hit)
+                hit = h;
+        }
+        if (!hit)
+            break;
+        size_t us = (size_t)(hit - t), ue = us;
+        while (ue < n && t[ue] != ' ' && t[ue] != '\n' && (unsigned char)t[ue] >= 0x21)
+            ue++;
+        while (ue > us && strchr(".,;:)”\"", t[ue - 1]))
+            ue--;
+        i = ue > us ? ue : us + 1;
+        if (ue <= from || us >= to)
+            continue;
+        /* x of the first and past-the-last glyph of the URL on this line. */
+        double xa = -1, xb = -1;
+        for (size_t g = pt->first; g <= pt->end; g++) {
+            size_t cl = g < pt->end ? run->glyphs[g].cluster : to;
+            if (xa < 0 && cl >= us)
+                xa = xs[g - pt->first];
+            if (cl >= ue || g == pt->end) {
+                xb = xs[g - pt->first];
+                break;
+            }
+        }
+        if (xa < 0 || xb <= xa)
+            continue;
+        char *uri = strncmp(t + us, "www.", 4) == 0 ? xasprintf("http://%.*s", (int)(ue - us), t + us)
+                                                     : xstrndup(t + us, ue - us);
+        HPDF_Rect rect = {(HPDF_REAL)(w->ox + xa), (HPDF_REAL)(w->oy + pt->y_pt - pt->size_pt * 0.25),
+                          (HPDF_REAL)(w->ox + xb), (HPDF_REAL)(w->oy + pt->y_pt + pt->size_pt * 0.9)};
+        HPDF_Annotation link = HPDF_Page_CreateURILinkAnnot(page, rect, uri);
+        free(uri);
+        if (!link || HPDF_LinkAnnot_SetBorderStyle(link, 0, 0, 0) != HPDF_OK)
+            return lib_failed(w, "adding a link");
+    }
+    return true;
+}
+
 static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPDF_Page page)
 {
-    if (HPDF_Page_SetWidth(page, (HPDF_REAL)pl->width_pt) != HPDF_OK ||
-        HPDF_Page_SetHeight(page, (HPDF_REAL)pl->height_pt) != HPDF_OK)
+    double tw = pl->width_pt, th = pl->height_pt;
+    if (HPDF_Page_SetWidth(page, (HPDF_REAL)(tw + 2 * w->ox)) != HPDF_OK ||
+        HPDF_Page_SetHeight(page, (HPDF_REAL)(th + 2 * w->oy)) != HPDF_OK)
         return lib_failed(w, "sizing a page");
+    if (w->opt.profile == PDF_PRINT) {
+        double b = w->opt.bleed_pt;
+        if (!add_box(w, page, "TrimBox", w->ox, w->oy, w->ox + tw, w->oy + th) ||
+            !add_box(w, page, "BleedBox", w->ox - b, w->oy - b, w->ox + tw + b, w->oy + th + b))
+            return false;
+    }
+    /* The layout is in trim coordinates: shift it onto the sheet. */
+    if (HPDF_Page_GSave(page) != HPDF_OK ||
+        HPDF_Page_Concat(page, 1, 0, 0, 1, (HPDF_REAL)w->ox, (HPDF_REAL)w->oy) != HPDF_OK)
+        return lib_failed(w, "placing the page");
     /* Graphics first, then all text of the page in one text object. */
     for (size_t i = 0; i < pp->count; i++) {
         const placed *it = &pp->items[i];
@@ -350,24 +608,45 @@ static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPD
     bool any_text = false;
     for (size_t i = 0; i < pp->count; i++)
         any_text |= pp->items[i].kind == PLACED_TEXT;
-    if (!any_text)
-        return true;
-    if (HPDF_Page_BeginText(page) != HPDF_OK)
-        return lib_failed(w, "starting text");
-    w->content.len = 0;
-    w->scale = 1; /* a new text object starts at 100 Tz */
-    for (size_t i = 0; i < pp->count; i++) {
-        const placed *it = &pp->items[i];
-        if (it->kind != PLACED_TEXT)
-            continue;
-        if (!draw_text(w, page, &it->u.text))
-            return false;
+    if (any_text) {
+        if (HPDF_Page_BeginText(page) != HPDF_OK)
+            return lib_failed(w, "starting text");
+        w->content.len = 0;
+        w->scale = 1; /* a new text object starts at 100 Tz */
+        for (size_t i = 0; i < pp->count; i++) {
+            const placed *it = &pp->items[i];
+            if (it->kind != PLACED_TEXT)
+                continue;
+            if (!draw_text(w, page, &it->u.text))
+                return false;
+        }
+        if (!put_raw(page, &w->content))
+            return lib_failed(w, "writing page content");
+        w->content.len = 0;
+        if (HPDF_Page_EndText(page) != HPDF_OK)
+            return lib_failed(w, "ending text");
     }
-    if (!put_raw(page, &w->content))
-        return lib_failed(w, "writing page content");
-    w->content.len = 0;
-    if (HPDF_Page_EndText(page) != HPDF_OK)
-        return lib_failed(w, "ending text");
+    if (HPDF_Page_GRestore(page) != HPDF_OK)
+        return lib_failed(w, "placing the page");
+    if (w->opt.profile == PDF_SCREEN) {
+        for (size_t i = 0; i < pp->count; i++) {
+            const placed *it = &pp->items[i];
+            if (it->kind != PLACED_TEXT)
+                continue;
+            const glyph_run *run = it->u.text.run;
+            if (!memmem(run->text, run->text_len, "://", 3) &&
+                !memmem(run->text, run->text_len, "www.", 4))
+                continue;
+            double *xs = xmalloc((it->u.text.end - it->u.text.first + 1) * sizeof *xs);
+            line_glyph_x(w, &it->u.text, xs);
+            bool ok = add_links(w, page, &it->u.text, xs);
+            free(xs);
+            if (!ok)
+                return false;
+        }
+    }
+    if (w->opt.profile == PDF_PRINT && (w->opt.crop_marks || w->opt.registration_marks))
+        return draw_marks(w, page, tw, th);
     return true;
 }
 
@@ -399,30 +678,27 @@ static bool set_info(writer *w, const pdf_meta *m)
 
 /* Bookmarks with direct /XYZ destinations (libharu's own are indirect, which
  * PDF/A validators reject) and without the stray /Type on each item. */
-static bool add_outline(writer *w, const page_list *pl, HPDF_Page *pages)
+static HPDF_Outline add_bookmark(writer *w, HPDF_Outline parent, const char *title,
+                                 HPDF_Page page, double y)
 {
-    if (!pl->mark_count)
-        return true;
     HPDF_Doc doc = w->doc;
-    HPDF_Encoder utf8 = HPDF_GetEncoder(doc, "UTF-8");
-    for (size_t i = 0; i < pl->mark_count; i++) {
-        const bookmark *bm = &pl->marks[i];
-        HPDF_Outline o = HPDF_CreateOutline(doc, NULL, bm->title, utf8);
-        if (!o)
-            return lib_failed(w, "creating a bookmark");
-        HPDF_Array dest = HPDF_Array_New(doc->mmgr);
-        if (!dest || HPDF_Array_Add(dest, pages[bm->page]) != HPDF_OK ||
-            HPDF_Array_AddName(dest, "XYZ") != HPDF_OK ||
-            HPDF_Array_Add(dest, HPDF_Null_New(doc->mmgr)) != HPDF_OK ||
-            HPDF_Array_AddReal(dest, (HPDF_REAL)bm->y_pt) != HPDF_OK ||
-            HPDF_Array_Add(dest, HPDF_Null_New(doc->mmgr)) != HPDF_OK ||
-            HPDF_Dict_Add(o, "Dest", dest) != HPDF_OK)
-            return lib_failed(w, "linking a bookmark");
-        HPDF_Dict_RemoveElement(o, "Type");
+    HPDF_Outline o = HPDF_CreateOutline(doc, parent, title, HPDF_GetEncoder(doc, "UTF-8"));
+    if (!o) {
+        lib_failed(w, "creating a bookmark");
+        return NULL;
     }
-    if (HPDF_SetPageMode(doc, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK)
-        return lib_failed(w, "opening the bookmarks panel");
-    return true;
+    HPDF_Array dest = HPDF_Array_New(doc->mmgr);
+    if (!dest || HPDF_Array_Add(dest, page) != HPDF_OK ||
+        HPDF_Array_AddName(dest, "XYZ") != HPDF_OK ||
+        HPDF_Array_Add(dest, HPDF_Null_New(doc->mmgr)) != HPDF_OK ||
+        HPDF_Array_AddReal(dest, (HPDF_REAL)y) != HPDF_OK ||
+        HPDF_Array_Add(dest, HPDF_Null_New(doc->mmgr)) != HPDF_OK ||
+        HPDF_Dict_Add(o, "Dest", dest) != HPDF_OK) {
+        lib_failed(w, "linking a bookmark");
+        return NULL;
+    }
+    HPDF_Dict_RemoveElement(o, "Type");
+    return o;
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -449,55 +725,281 @@ static bool save(writer *w, const char *out_path)
     return true;
 }
 
-bool pdf_write(const page_list *pl, const pdf_meta *meta, font_set *fonts,
+/* ---- archive (PDF/A-1b) ------------------------------------------------- */
+
+static void put_xml(buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            buf_puts(b, "&amp;");
+            break;
+        case '<':
+            buf_puts(b, "&lt;");
+            break;
+        case '>':
+            buf_puts(b, "&gt;");
+            break;
+        case '"':
+            buf_puts(b, "&quot;");
+            break;
+        default:
+            buf_append(b, s, 1);
+        }
+    }
+}
+
+/* XMP written here (libharu's does not escape values and cannot be fixed
+ * after the fact); it repeats the Info dictionary exactly. */
+static bool add_xmp(writer *w)
+{
+    const pdf_meta *m = &w->opt.meta;
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                 "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                 "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                 "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                 "<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>\n"
+                 "</rdf:Description>\n"
+                 "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+                 "<dc:format>application/pdf</dc:format>\n");
+    if (m->title) {
+        buf_puts(&b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        put_xml(&b, m->title);
+        buf_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (m->author) {
+        buf_puts(&b, "<dc:creator><rdf:Seq><rdf:li>");
+        put_xml(&b, m->author);
+        buf_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (m->subject) {
+        buf_puts(&b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        put_xml(&b, m->subject);
+        buf_puts(&b, "</rdf:li></rdf:Alt></dc:description>\n");
+    }
+    if (m->language) {
+        buf_puts(&b, "<dc:language><rdf:Bag><rdf:li>");
+        put_xml(&b, m->language);
+        buf_puts(&b, "</rdf:li></rdf:Bag></dc:language>\n");
+    }
+    buf_puts(&b, "</rdf:Description>\n"
+                 "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
+    if (m->creator) {
+        buf_puts(&b, "<xmp:CreatorTool>");
+        put_xml(&b, m->creator);
+        buf_puts(&b, "</xmp:CreatorTool>\n");
+    }
+    if (m->year)
+        buf_printf(&b, "<xmp:CreateDate>%04d-%02d-%02dT00:00:00Z</xmp:CreateDate>\n"
+                       "<xmp:ModifyDate>%04d-%02d-%02dT00:00:00Z</xmp:ModifyDate>\n",
+                   m->year, m->month, m->day, m->year, m->month, m->day);
+    buf_puts(&b, "</rdf:Description>\n"
+                 "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                 "<pdf:Producer>");
+    put_xml(&b, HPDF_GetInfoAttr(w->doc, HPDF_INFO_PRODUCER));
+    buf_puts(&b, "</pdf:Producer>\n");
+    if (m->keywords) {
+        buf_puts(&b, "<pdf:Keywords>");
+        put_xml(&b, m->keywords);
+        buf_puts(&b, "</pdf:Keywords>\n");
+    }
+    buf_puts(&b, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n");
+    HPDF_Dict md = HPDF_DictStream_New(w->doc->mmgr, w->doc->xref);
+    bool ok = md && HPDF_Dict_AddName(md, "Type", "Metadata") == HPDF_OK &&
+              HPDF_Dict_AddName(md, "Subtype", "XML") == HPDF_OK &&
+              HPDF_Stream_Write(md->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len) == HPDF_OK &&
+              HPDF_Dict_Add(w->doc->catalog, "Metadata", md) == HPDF_OK;
+    buf_fini(&b);
+    return ok ? true : lib_failed(w, "writing XMP metadata");
+}
+
+#define SRGB_PROFILE "/usr/share/color/icc/sRGB.icc"
+
+static bool add_output_intent(writer *w)
+{
+    size_t len;
+    char *icc = read_file(SRGB_PROFILE, 1 << 20, &len);
+    if (!icc) {
+        diag_error(w->d, loc_file(SRGB_PROFILE),
+                   "the sRGB ICC profile PDF/A needs is missing (Debian package icc-profiles-free)");
+        return false;
+    }
+    HPDF_Doc doc = w->doc;
+    HPDF_Dict profile = HPDF_DictStream_New(doc->mmgr, doc->xref);
+    HPDF_Dict intent = HPDF_Dict_New(doc->mmgr);
+    HPDF_Array intents = HPDF_Array_New(doc->mmgr);
+    bool ok = profile && intent && intents;
+    if (ok) {
+        profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+        ok = HPDF_Dict_AddNumber(profile, "N", 3) == HPDF_OK &&
+             HPDF_Stream_Write(profile->stream, (const HPDF_BYTE *)icc, (HPDF_UINT)len) == HPDF_OK &&
+             HPDF_Dict_AddName(intent, "Type", "OutputIntent") == HPDF_OK &&
+             HPDF_Dict_AddName(intent, "S", "GTS_PDFA1") == HPDF_OK &&
+             HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                           HPDF_String_New(doc->mmgr, "sRGB IEC61966-2.1", NULL)) == HPDF_OK &&
+             HPDF_Dict_Add(intent, "Info", HPDF_String_New(doc->mmgr, "sRGB IEC61966-2.1", NULL)) ==
+                 HPDF_OK &&
+             HPDF_Dict_Add(intent, "DestOutputProfile", profile) == HPDF_OK &&
+             HPDF_Array_Add(intents, intent) == HPDF_OK &&
+             HPDF_Dict_Add(doc->catalog, "OutputIntents", intents) == HPDF_OK;
+    }
+    free(icc);
+    return ok ? true : lib_failed(w, "adding the output intent");
+}
+
+/* A file identifier derived from the content's metadata, so that the same
+ * inputs give the same bytes. */
+static bool add_id(writer *w)
+{
+    const pdf_meta *m = &w->opt.meta;
+    uint64_t h = HASH_FNV_INIT;
+    if (m->title)
+        h = hash_fnv1a(h, m->title, strlen(m->title));
+    h = hash_fnv1a(h, &w->page_count, sizeof w->page_count);
+    int date[3] = {m->year, m->month, m->day};
+    h = hash_fnv1a(h, date, sizeof date);
+    unsigned char id[16];
+    for (int i = 0; i < 16; i++) {
+        id[i] = (unsigned char)(h >> (8 * (i % 8)));
+        if (i == 7)
+            h = hash_fnv1a(h, "bulletin", 8);
+    }
+    HPDF_Array a = HPDF_Array_New(w->doc->mmgr);
+    bool ok = a && HPDF_Array_Add(a, HPDF_Binary_New(w->doc->mmgr, id, 16)) == HPDF_OK &&
+              HPDF_Array_Add(a, HPDF_Binary_New(w->doc->mmgr, id, 16)) == HPDF_OK &&
+              HPDF_Dict_Add(w->doc->trailer, "ID", a) == HPDF_OK;
+    return ok ? true : lib_failed(w, "adding the file identifier");
+}
+
+/* ---- writer -------------------------------------------------------------- */
+
+pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, diag *d)
+{
+    writer *w = xcalloc(1, sizeof *w);
+    w->opt = *opt;
+    w->d = d;
+    w->fs = fonts;
+    w->ok = true;
+    buf_init(&w->content);
+    if (opt->profile == PDF_PRINT)
+        w->ox = w->oy = opt->bleed_pt + MARKS_PT;
+    w->doc = HPDF_New(on_error, w);
+    if (!w->doc) {
+        diag_internal(d, (src_loc){0}, "libharu could not create a document");
+        w->ok = false;
+        return w;
+    }
+    w->fonts = pdf_fonts_new(w->doc, fonts);
+    /* Compression is read when a page is created; ActualText needs 1.5
+     * (PDF/A-1 is 1.4, where validators accept it). */
+    if (HPDF_SetCompressionMode(w->doc, HPDF_COMP_ALL) != HPDF_OK ||
+        HPDF_UseUTFEncodings(w->doc) != HPDF_OK ||
+        HPDF_SetCurrentEncoder(w->doc, "UTF-8") != HPDF_OK) {
+        w->ok = lib_failed(w, "setting up the document");
+        return w;
+    }
+    w->doc->pdf_version = opt->profile == PDF_ARCHIVE ? HPDF_VER_14 : HPDF_VER_15;
+    if (!set_info(w, &opt->meta))
+        w->ok = false;
+    return w;
+}
+
+size_t pdf_writer_page_count(const pdf_writer *w)
+{
+    return w->page_count;
+}
+
+bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, char label_style,
+                    int label_first)
+{
+    if (!w->ok)
+        return false;
+    size_t first = w->page_count;
+    /* Screen: how large each photo is shown, for downsampling. */
+    for (size_t p = 0; p < pl->count; p++)
+        for (size_t i = 0; i < pl->pages[p].count; i++) {
+            const placed *it = &pl->pages[p].items[i];
+            if (it->kind != PLACED_IMAGE)
+                continue;
+            size_t k = 0;
+            while (k < w->size_count && strcmp(w->sizes[k].path, it->u.image.path) != 0)
+                k++;
+            if (k == w->size_count) {
+                image_size *sz = ARRAY_PUSH(w->sizes, w->size_count, w->size_cap);
+                sz->path = it->u.image.path;
+                sz->width_pt = 0;
+            }
+            if (it->u.image.width_pt > w->sizes[k].width_pt)
+                w->sizes[k].width_pt = it->u.image.width_pt;
+        }
+    for (size_t i = 0; i < pl->count; i++) {
+        HPDF_Page page = HPDF_AddPage(w->doc);
+        if (!page)
+            return w->ok = lib_failed(w, "adding a page");
+        HPDF_Page *slot = ARRAY_PUSH(w->pages, w->page_count, w->page_cap);
+        *slot = page;
+        if (!draw_page(w, pl, &pl->pages[i], page))
+            return w->ok = false;
+    }
+    if (label_style && pl->count &&
+        HPDF_AddPageLabel(w->doc, (HPDF_UINT)first,
+                          label_style == 'r' ? HPDF_PAGE_NUM_STYLE_LOWER_ROMAN
+                                             : HPDF_PAGE_NUM_STYLE_DECIMAL,
+                          (HPDF_UINT)label_first, NULL) != HPDF_OK)
+        return w->ok = lib_failed(w, "adding page labels");
+    HPDF_Outline parent = NULL;
+    if (section && pl->count &&
+        !(parent = add_bookmark(w, NULL, section, w->pages[first], pl->height_pt + w->oy)))
+        return w->ok = false;
+    for (size_t i = 0; i < pl->mark_count; i++) {
+        const bookmark *bm = &pl->marks[i];
+        if (!add_bookmark(w, parent, bm->title, w->pages[first + bm->page], bm->y_pt + w->oy))
+            return w->ok = false;
+    }
+    if (parent)
+        HPDF_Outline_SetOpened(parent, HPDF_FALSE);
+    return true;
+}
+
+bool pdf_writer_commit(pdf_writer *w, const char *out_path)
+{
+    if (!w->ok)
+        return false;
+    if (w->page_count && HPDF_SetPageMode(w->doc, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK)
+        return w->ok = lib_failed(w, "opening the bookmarks panel");
+    bool archive = w->opt.profile == PDF_ARCHIVE;
+    if (!pdf_fonts_finalize(w->fonts, archive, w->d))
+        return w->ok = false;
+    if (archive && (!add_xmp(w) || !add_output_intent(w) || !add_id(w)))
+        return w->ok = false;
+    if (w->error || HPDF_GetError(w->doc) != HPDF_OK)
+        return w->ok = lib_failed(w, "building the document");
+    return save(w, out_path);
+}
+
+void pdf_writer_free(pdf_writer *w)
+{
+    if (!w)
+        return;
+    pdf_fonts_free(w->fonts);
+    if (w->doc)
+        HPDF_Free(w->doc);
+    for (size_t i = 0; i < w->image_count; i++)
+        free(w->images[i].path);
+    free(w->images);
+    free(w->pages);
+    free(w->sizes);
+    buf_fini(&w->content);
+    free(w);
+}
+
+bool pdf_write(const page_list *pl, const pdf_options *opt, font_set *fonts,
                const char *out_path, diag *d)
 {
-    writer w = {0};
-    w.d = d;
-    w.fs = fonts;
-    buf_init(&w.content);
-    bool ok = false;
-    HPDF_Page *pages = xcalloc(pl->count ? pl->count : 1, sizeof *pages);
-    w.doc = HPDF_New(on_error, &w);
-    if (!w.doc) {
-        diag_internal(d, (src_loc){0}, "libharu could not create a document");
-        goto done;
-    }
-    w.fonts = pdf_fonts_new(w.doc, fonts);
-    /* Compression is read when a page is created; ActualText needs 1.5. */
-    if (HPDF_SetCompressionMode(w.doc, HPDF_COMP_ALL) != HPDF_OK ||
-        HPDF_UseUTFEncodings(w.doc) != HPDF_OK ||
-        HPDF_SetCurrentEncoder(w.doc, "UTF-8") != HPDF_OK) {
-        lib_failed(&w, "setting up the document");
-        goto done;
-    }
-    w.doc->pdf_version = HPDF_VER_15;
-    if (!set_info(&w, meta))
-        goto done;
-    for (size_t i = 0; i < pl->count; i++) {
-        pages[i] = HPDF_AddPage(w.doc);
-        if (!pages[i]) {
-            lib_failed(&w, "adding a page");
-            goto done;
-        }
-        if (!draw_page(&w, pl, &pl->pages[i], pages[i]))
-            goto done;
-    }
-    if (!add_outline(&w, pl, pages) || !pdf_fonts_finalize(w.fonts, d))
-        goto done;
-    if (w.error || HPDF_GetError(w.doc) != HPDF_OK) {
-        lib_failed(&w, "building the document");
-        goto done;
-    }
-    ok = save(&w, out_path);
-done:
-    pdf_fonts_free(w.fonts);
-    if (w.doc)
-        HPDF_Free(w.doc);
-    for (size_t i = 0; i < w.image_count; i++)
-        free(w.images[i].path);
-    free(w.images);
-    free(pages);
-    buf_fini(&w.content);
+    pdf_writer *w = pdf_writer_new(opt, fonts, d);
+    bool ok = pdf_writer_add(w, pl, NULL, 0, 0) && pdf_writer_commit(w, out_path);
+    pdf_writer_free(w);
     return ok;
 }

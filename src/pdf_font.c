@@ -250,7 +250,10 @@ static HPDF_Array box_array(HPDF_Doc doc, const int v[4], double scale)
     return a;
 }
 
-static hb_blob_t *make_subset(const font_rec *r)
+/* Subsets with hb-subset (retain-gids: CID = glyph id). When program is
+ * not NULL it gets a bitmap of the glyphs the subset keeps (composite
+ * components and .notdef included), for the PDF/A-1 CIDSet. */
+static hb_blob_t *make_subset(const font_rec *r, uint8_t *program)
 {
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in)
@@ -267,8 +270,19 @@ static hb_blob_t *make_subset(const font_rec *r)
         hb_set_add(drop, hb_tag_from_string(tables[i], 4));
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING |
                                       HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
-    hb_face_t *sub = hb_subset_or_fail(r->f->hb_face, in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(r->f->hb_face, in);
     hb_subset_input_destroy(in);
+    if (!plan)
+        return NULL;
+    if (program) {
+        /* hb_map_keys is HarfBuzz 7+; 6.0 is asked glyph by glyph. */
+        const hb_map_t *kept = hb_subset_plan_old_to_new_glyph_mapping(plan);
+        for (unsigned g = 0; g < r->f->glyph_count; g++)
+            if (hb_map_has(kept, g))
+                program[g / 8] |= (uint8_t)(0x80u >> (g % 8));
+    }
+    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
+    hb_subset_plan_destroy(plan);
     if (!sub)
         return NULL;
     hb_blob_t *blob = hb_face_reference_blob(sub);
@@ -276,7 +290,7 @@ static hb_blob_t *make_subset(const font_rec *r)
     return blob;
 }
 
-static bool finalize_font(pdf_fonts *pf, font_rec *r, diag *d)
+static bool finalize_font(pdf_fonts *pf, font_rec *r, bool cidset, diag *d)
 {
     HPDF_Doc doc = pf->doc;
     const face *f = r->f;
@@ -285,7 +299,9 @@ static bool finalize_font(pdf_fonts *pf, font_rec *r, diag *d)
     subset_tag(r, tag);
     char *base = xasprintf("%s+%s", tag, f->ps_name);
     bool ok = false;
-    hb_blob_t *blob = make_subset(r);
+    size_t set_len = (r->f->glyph_count + 7) / 8;
+    uint8_t *program = cidset ? xcalloc(set_len ? set_len : 1, 1) : NULL;
+    hb_blob_t *blob = make_subset(r, program);
     unsigned blob_len = 0;
     const char *blob_data = blob ? hb_blob_get_data(blob, &blob_len) : NULL;
     if (!blob_len) {
@@ -320,6 +336,11 @@ static bool finalize_font(pdf_fonts *pf, font_rec *r, diag *d)
         HPDF_Dict_AddNumber(desc, "StemV", stemv) != HPDF_OK ||
         HPDF_Dict_Add(desc, "FontFile2", file) != HPDF_OK)
         goto lib_fail;
+    if (program) {
+        HPDF_Dict set = new_stream(doc, program, set_len);
+        if (!set || HPDF_Dict_Add(desc, "CIDSet", set) != HPDF_OK)
+            goto lib_fail;
+    }
 
     HPDF_Dict sysinfo = HPDF_Dict_New(doc->mmgr);
     HPDF_Array widths = build_widths(doc, r);
@@ -350,15 +371,16 @@ lib_fail:
                   f->ps_name, (unsigned)HPDF_GetError(doc));
 done:
     hb_blob_destroy(blob);
+    free(program);
     free(base);
     return ok;
 }
 
-bool pdf_fonts_finalize(pdf_fonts *pf, diag *d)
+bool pdf_fonts_finalize(pdf_fonts *pf, bool cidset, diag *d)
 {
     for (size_t i = 0; i < pf->rec_count; i++) {
         font_rec *r = &pf->recs[i];
-        if (r->type0 && !finalize_font(pf, r, d))
+        if (r->type0 && !finalize_font(pf, r, cidset, d))
             return false;
     }
     return true;

@@ -34,8 +34,8 @@ bool pdf_fonts_use(pdf_fonts *pf, const face *f, uint32_t gid, const char *text,
 /* Appends text (UTF-8) as UTF-16BE hex digits, surrogates included. */
 void pdf_put_utf16_hex(buf *b, const char *text, size_t len);
 
-/* Subsets and writes every used font. Records an error and returns false
- * on failure. */
-bool pdf_fonts_finalize(pdf_fonts *pf, diag *d);
+/* Subsets and writes every used font (with a CIDSet for PDF/A-1 when
+ * cidset is true). Records an error and returns false on failure. */
+bool pdf_fonts_finalize(pdf_fonts *pf, bool cidset, diag *d);
 
 #endif

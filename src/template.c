@@ -75,6 +75,9 @@ void template_default(template *t)
     t->photo_span = 1;
     t->photo_max_height = 0.55;
     t->quote_span = 2;
+    t->crop_marks = true;
+    t->registration_marks = false;
+    t->screen_ppi = 150;
 
     style *s = t->styles;
     s[ROLE_BODY] = make_style("bulletin-serif", 400, false, 10, 13, ALIGN_JUSTIFY);
@@ -356,6 +359,7 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
                                        "column-rules", "running-header", "page-numbers",
                                        "masthead-height", "widows", "orphans", "baseline-grid",
                                        "photo-span", "photo-max-height", "quote-span",
+                                       "crop-marks", "registration-marks", "screen-ppi",
                                        "styles", NULL};
     if (!yml_check_map(y, root, "the layout template", keys, d))
         goto done;
@@ -401,6 +405,11 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
     t->photo_span = (int)photo_span;
     t->quote_span = (int)quote_span;
     ok &= yml_get_fraction(y, root, "photo-max-height", 0.1, 1, &t->photo_max_height, d);
+    ok &= yml_get_bool(y, root, "crop-marks", &t->crop_marks, d);
+    ok &= yml_get_bool(y, root, "registration-marks", &t->registration_marks, d);
+    long ppi = t->screen_ppi;
+    ok &= yml_get_int(y, root, "screen-ppi", 36, 1200, &ppi, d);
+    t->screen_ppi = (int)ppi;
     yml_node styles = yml_get(y, root, "styles");
     if (styles) {
         const char *allowed[ROLE_COUNT + 1];

@@ -48,6 +48,8 @@ typedef struct template {
     int photo_span;            /* columns a photo spans unless it says */
     double photo_max_height;   /* share of the column height a photo may take */
     int quote_span;            /* columns a pull quote spans */
+    bool crop_marks, registration_marks; /* print profile */
+    int screen_ppi;            /* screen profile: photo resolution */
     style styles[ROLE_COUNT];
 } template;
 

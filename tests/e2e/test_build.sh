@@ -440,15 +440,17 @@ if need_pdf metadata; then
 fi
 
 # ---------------------------------------------------------------- 14 page-size
+# The sample builds in the print profile: every page's TrimBox is the
+# 190 x 270 mm trim, the sheet around it has room for bleed and marks.
 if need_pdf page-size; then
-    pdfinfo -f 1 -l "$pages" "$PDF" 2>/dev/null | awk '
-    /^Page +[0-9]+ size:/ {
+    pdfinfo -box -f 1 -l "$pages" "$PDF" 2>/dev/null | awk '
+    /^Page +[0-9]+ TrimBox:/ {
         n++
-        w = $4; h = $6
+        w = $6 - $4; h = $7 - $5
         if (w < 538.58 - 0.5 || w > 538.58 + 0.5 || h < 765.35 - 0.5 || h > 765.35 + 0.5)
-            printf "page %s is %s x %s pts\n", $2, w, h
+            printf "page %s trim is %.2f x %.2f pts\n", $2, w, h
     }
-    END { if (n == 0) print "no page sizes" }' >"$WD/pagesize.bad"
+    END { if (n == 0) print "no TrimBox" }' >"$WD/pagesize.bad"
     if [ -s "$WD/pagesize.bad" ]; then nok page-size "$(firstn 3 "$WD/pagesize.bad") (want 538.58 x 765.35)"
     else ok page-size; fi
 fi

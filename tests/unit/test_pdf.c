@@ -70,7 +70,8 @@ int main(void)
     }
     pl.pages = &page;
     pl.count = 1;
-    pdf_meta meta = {"Thử nghiệm", "Tác giả", NULL, NULL, "test", "vi-VN", 2021, 4, 22};
+    pdf_options meta = {.meta = {"Thử nghiệm", "Tác giả", NULL, NULL, "test", "vi-VN", 2021, 4, 22},
+                        .profile = PDF_SCREEN};
     mkdir("build", 0755);
     unlink("build/t-pdf.pdf");
     bool ok = pdf_write(&pl, &meta, fs, "build/t-pdf.pdf", d);

@@ -8,7 +8,8 @@ PKGS      = harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libu
 # Debian packages: libraries (checked with pkg-config), then fonts and PDF tools.
 DEB_LIBS  = libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libcmark-dev \
             libyaml-dev libunibreak-dev libutf8proc-dev libpng-dev libjpeg-dev pkg-config
-DEB_TOOLS = fonts-liberation2 fonts-noto-core qpdf poppler-utils icu-devtools mupdf-tools imagemagick
+DEB_TOOLS = fonts-liberation2 fonts-noto-core qpdf poppler-utils icu-devtools mupdf-tools imagemagick \
+            icc-profiles-free default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 
 build     ?= release
 CC        ?= cc

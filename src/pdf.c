@@ -664,7 +664,7 @@ static bool set_info(writer *w, const pdf_meta *m)
             HPDF_SetInfoAttr(doc, fields[i].type, fields[i].value) != HPDF_OK)
             return lib_failed(w, "setting document information");
     if (m->year) {
-        HPDF_Date date = {m->year, m->month, m->day, 0, 0, 0, 'Z', 0, 0};
+        HPDF_Date date = {m->year, m->month, m->day, 0, 0, 0, '+', 0, 0};
         if (HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, date) != HPDF_OK ||
             HPDF_SetInfoDateAttr(doc, HPDF_INFO_MOD_DATE, date) != HPDF_OK)
             return lib_failed(w, "setting document dates");
@@ -792,8 +792,8 @@ static bool add_xmp(writer *w)
         buf_puts(&b, "</xmp:CreatorTool>\n");
     }
     if (m->year)
-        buf_printf(&b, "<xmp:CreateDate>%04d-%02d-%02dT00:00:00Z</xmp:CreateDate>\n"
-                       "<xmp:ModifyDate>%04d-%02d-%02dT00:00:00Z</xmp:ModifyDate>\n",
+        buf_printf(&b, "<xmp:CreateDate>%04d-%02d-%02dT00:00:00+00:00</xmp:CreateDate>\n"
+                       "<xmp:ModifyDate>%04d-%02d-%02dT00:00:00+00:00</xmp:ModifyDate>\n",
                    m->year, m->month, m->day, m->year, m->month, m->day);
     buf_puts(&b, "</rdf:Description>\n"
                  "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"

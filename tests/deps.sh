@@ -11,6 +11,9 @@ for pc in harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libuni
 done
 [ -f /usr/include/hpdf.h ] || missing="yes"
 [ -x /usr/bin/convert ] || missing="yes"
+[ -f /usr/share/color/icc/sRGB.icc ] || missing="yes"
+[ -f /usr/share/java/preflight.jar ] && [ -f /usr/share/java/jaxb-api.jar ] || missing="yes"
+command -v java >/dev/null 2>&1 || missing="yes"
 for tool in qpdf pdffonts pdftotext pdfinfo pdfimages uconv mutool; do
     command -v "$tool" >/dev/null 2>&1 || missing="yes"
 done

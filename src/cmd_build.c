@@ -14,6 +14,7 @@
 #include "fonts.h"
 #include "issue.h"
 #include "pdf.h"
+#include "preflight.h"
 #include "report.h"
 #include "shape.h"
 #include "template.h"
@@ -82,13 +83,25 @@ typedef struct build_opts {
     const char *layout;
     const char *report;
     const char *profile;
+    bool strict;     /* warnings count as errors */
+    bool check_only; /* `bulletin check`: preflight, no PDF */
 } build_opts;
 
 static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
 {
+    bool check = o->check_only;
     memset(o, 0, sizeof *o);
+    o->check_only = check;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (strcmp(a, "--strict") == 0) {
+            o->strict = true;
+            continue;
+        }
+        if (check && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+            diag_usage(d, "check writes no PDF; use 'bulletin build' for -o");
+            return false;
+        }
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--layout") == 0 ||
             strcmp(a, "--report") == 0 || strcmp(a, "--profile") == 0) {
             if (i + 1 >= argc) {
@@ -166,11 +179,27 @@ static void document_date(const issue *is, pdf_meta *m)
     }
 }
 
+static int run(build_opts *opts, diag *d);
+
 int cmd_build(int argc, char **argv, diag *d)
 {
-    build_opts o;
+    build_opts o = {.check_only = false};
     if (!parse_args(argc, argv, &o, d))
         return 2;
+    return run(&o, d);
+}
+
+int cmd_check(int argc, char **argv, diag *d)
+{
+    build_opts o = {.check_only = true};
+    if (!parse_args(argc, argv, &o, d))
+        return 2;
+    return run(&o, d);
+}
+
+static int run(build_opts *opts, diag *d)
+{
+    build_opts o = *opts;
     arena *a = arena_new();
     font_set *fonts = NULL;
     shaper *sh = NULL;
@@ -228,8 +257,18 @@ int cmd_build(int argc, char **argv, diag *d)
     popt.crop_marks = t.crop_marks;
     popt.registration_marks = t.registration_marks;
     popt.screen_ppi = t.screen_ppi;
-    if (pdf_write(pages, &popt, fonts, output, d) && o.report)
-        report_write(o.report, &is, pages, d);
+    preflight_run(&is, &t, pages, fonts, (preflight_profile)popt.profile, d);
+    if (o.strict && diag_warning_count(d) && !diag_error_count(d))
+        diag_error(d, loc_file(is.path), "--strict: %d warning%s%s", diag_warning_count(d),
+                   diag_warning_count(d) == 1 ? "" : "s",
+                   o.check_only ? "" : "; no PDF written");
+    if (o.check_only) {
+        if (o.report)
+            report_write(o.report, &is, pages, pdf_profile_name(popt.profile), d);
+        goto done;
+    }
+    if (!diag_error_count(d) && pdf_write(pages, &popt, fonts, output, d) && o.report)
+        report_write(o.report, &is, pages, pdf_profile_name(popt.profile), d);
 done:
     flow_free(pages);
     shape_free(sh);

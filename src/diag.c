@@ -12,6 +12,8 @@
 
 struct diag {
     char **messages;
+    diag_level *levels;
+    size_t level_cap;
     size_t count, cap;
     char **names;
     size_t name_count, name_cap;
@@ -34,6 +36,7 @@ void diag_free(diag *d)
     for (size_t i = 0; i < d->name_count; i++)
         free(d->names[i]);
     free(d->messages);
+    free(d->levels);
     free(d->names);
     free(d);
 }
@@ -82,6 +85,9 @@ static void record(diag *d, diag_level level, src_loc loc, const char *fmt, va_l
         buf_append(&b, msg, (size_t)n);
         free(msg);
     }
+    size_t index = d->count;
+    grow_array((void **)&d->levels, &d->level_cap, index + 1, sizeof *d->levels);
+    d->levels[index] = level;
     char **slot = ARRAY_PUSH(d->messages, d->count, d->cap);
     *slot = buf_steal(&b);
 }
@@ -155,4 +161,9 @@ void diag_print(const diag *d, FILE *out)
 const char *diag_message(const diag *d, int n)
 {
     return n >= 0 && (size_t)n < d->count ? d->messages[n] : NULL;
+}
+
+diag_level diag_message_level(const diag *d, int n)
+{
+    return n >= 0 && (size_t)n < d->count ? d->levels[n] : DIAG_WARNING;
 }

@@ -40,6 +40,7 @@ int diag_exit_status(const diag *d);
 void diag_print(const diag *d, FILE *out);
 /* Used by tests: the n-th message as printed (without newline), or NULL. */
 const char *diag_message(const diag *d, int n);
+diag_level diag_message_level(const diag *d, int n);
 
 /* Interns a file name so src_locs can point at it for the diag's lifetime. */
 const char *diag_intern(diag *d, const char *file);

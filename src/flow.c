@@ -457,6 +457,7 @@ static void emit_float(flow_ctx *c, size_t page, const item *it, double x, doubl
     im->path = fig->path;
     im->pixel_width = fig->pixel_width;
     im->pixel_height = fig->pixel_height;
+    im->loc = fig->loc;
     im->clip_x_pt = x;
     im->clip_width_pt = w;
     im->clip_height_pt = it->image_height;

@@ -40,6 +40,7 @@ typedef struct placed_image {
     double x_pt, y_pt, width_pt, height_pt;  /* where the whole image is drawn */
     double clip_x_pt, clip_y_pt, clip_width_pt, clip_height_pt; /* visible part */
     int pixel_width, pixel_height;
+    src_loc loc; /* where the photo is referenced */
 } placed_image;
 
 typedef struct placed_rule {

@@ -9,26 +9,44 @@
 static const char usage_text[] =
     "Usage:\n"
     "  bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE] [--report FILE.json]\n"
+    "  bulletin check ISSUE.yaml [--layout NAME|FILE] [--profile P] [--report FILE.json] [--strict]\n"
     "  bulletin fonts [--layout NAME|FILE] [--text FILE]\n"
     "  bulletin --help | --version | help COMMAND\n"
     "\n"
     "Commands:\n"
     "  build   lay out an issue (manifest, Markdown articles, photos) into a PDF\n"
+    "  check   preflight only: report problems, write nothing\n"
     "  fonts   show which font file each style resolves to and its Vietnamese coverage\n"
     "\n"
     "Exit status: 0 success, 1 bad input, 2 bad usage, 3 internal error.\n";
 
 static const char build_help[] =
-    "Usage: bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE] [--report FILE.json]\n"
+    "Usage: bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE] [--profile P]\n"
+    "                      [--report FILE.json] [--strict]\n"
     "\n"
     "Lays out the issue described by ISSUE.yaml into a PDF.\n"
     "  -o, --output FILE   where to write (default: ISSUE.pdf beside the manifest;\n"
     "                      '-' writes to standard output)\n"
     "  --layout NAME|FILE  layout template: a name from layouts/ or a YAML file\n"
     "                      (default: the manifest's 'layout', else ban-tin)\n"
+    "  --profile NAME      print (default: trim, bleed, marks, CMYK), screen (RGB,\n"
+    "                      links, small photos) or archive (PDF/A-1b)\n"
     "  --report FILE.json  write a build report: per article, lines set, loose\n"
-    "                      lines, widows, orphans, overset lines, the worst line\n"
+    "                      lines, widows, orphans, overset lines, the worst line,\n"
+    "                      and the preflight findings\n"
+    "  --strict            preflight warnings are errors: no PDF is written\n"
     "The PDF is written atomically: a failed build leaves any old file untouched.\n";
+
+static const char check_help[] =
+    "Usage: bulletin check ISSUE.yaml [--layout NAME|FILE] [--profile print|screen|archive]\n"
+    "                      [--report FILE.json] [--strict]\n"
+    "\n"
+    "Lays the issue out and reports what a print shop or the Press Law would object\n"
+    "to, without writing a PDF: photos under 300 ppi or RGB (print), glyphs no font\n"
+    "has, overset text, loose lines, widows and orphans, fonts that forbid embedding,\n"
+    "images outside the bleed, and for kind: ban-tin the legal format (at most 19 x 27\n"
+    "cm and 64 pages, masthead, colophon). Exit 0 clean, 1 errors; --strict makes\n"
+    "warnings errors. The same checks run at every build.\n";
 
 static const char fonts_help[] =
     "Usage: bulletin fonts [--layout NAME|FILE] [--text FILE]\n"
@@ -45,6 +63,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"build", cmd_build, build_help},
+    {"check", cmd_check, check_help},
     {"fonts", cmd_fonts, fonts_help},
 };
 

@@ -41,15 +41,29 @@ static void put_counts(buf *b, const article_stats *s, const char *indent)
     buf_puts(b, "}");
 }
 
-bool report_write(const char *path, const issue *is, const page_list *pl, diag *d)
+bool report_write(const char *path, const issue *is, const page_list *pl, const char *profile,
+                  diag *d)
 {
     buf b;
     buf_init(&b);
     article_stats total = {0};
     buf_puts(&b, "{\n  \"issue\": ");
     put_string(&b, is->title);
-    buf_printf(&b, ",\n  \"number\": %ld,\n  \"pages\": %zu,\n  \"articles\": [", is->number,
-               pl->count);
+    buf_printf(&b, ",\n  \"number\": %ld,\n  \"profile\": \"%s\",\n  \"pages\": %zu,\n",
+               is->number, profile, pl->count);
+    int errors = 0, warnings = 0;
+    buf_puts(&b, "  \"findings\": [");
+    for (int i = 0; diag_message(d, i); i++) {
+        bool err = diag_message_level(d, i) == DIAG_ERROR;
+        errors += err;
+        warnings += !err;
+        buf_puts(&b, i ? ",\n    " : "\n    ");
+        buf_printf(&b, "{\"level\": \"%s\", \"message\": ", err ? "error" : "warning");
+        put_string(&b, diag_message(d, i));
+        buf_puts(&b, "}");
+    }
+    buf_printf(&b, "\n  ],\n  \"errors\": %d,\n  \"warnings\": %d,\n  \"articles\": [", errors,
+               warnings);
     for (size_t i = 0; i < pl->stats_count; i++) {
         const article_stats *s = &pl->stats[i];
         buf_puts(&b, i ? ",\n    {\n" : "\n    {\n");

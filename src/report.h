@@ -12,7 +12,10 @@
 #include "doc.h"
 #include "flow.h"
 
-/* Writes the report atomically to path ("-" = standard output). */
-bool report_write(const char *path, const issue *is, const page_list *pl, diag *d);
+/* Writes the report atomically to path ("-" = standard output): the
+ * statistics of pl, the profile, and every message recorded in d so far
+ * (preflight findings among them). */
+bool report_write(const char *path, const issue *is, const page_list *pl, const char *profile,
+                  diag *d);
 
 #endif

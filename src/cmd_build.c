@@ -257,7 +257,7 @@ static int run(build_opts *opts, diag *d)
     popt.crop_marks = t.crop_marks;
     popt.registration_marks = t.registration_marks;
     popt.screen_ppi = t.screen_ppi;
-    preflight_run(&is, &t, pages, fonts, (preflight_profile)popt.profile, d);
+    preflight_run(&is, &t, pages, fonts, (preflight_profile)popt.profile, !o.check_only, d);
     if (o.strict && diag_warning_count(d) && !diag_error_count(d))
         diag_error(d, loc_file(is.path), "--strict: %d warning%s%s", diag_warning_count(d),
                    diag_warning_count(d) == 1 ? "" : "s",

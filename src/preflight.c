@@ -1,6 +1,8 @@
 #include "preflight.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +10,28 @@
 #include "util.h"
 
 #define PT_PER_MM (72.0 / 25.4)
+
+/* In a build, preflight errors are reported as warnings: the PDF is still
+ * written (bulletin check and --strict make them fail). */
+static bool errors_as_warnings;
+
+static void finding(diag *d, src_loc loc, bool *ok, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void finding(diag *d, src_loc loc, bool *ok, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (errors_as_warnings) {
+        diag_warning(d, loc, "%s", msg);
+    } else {
+        diag_error(d, loc, "%s", msg);
+        *ok = false;
+    }
+}
 
 typedef struct photo_use {
     const char *path;
@@ -31,9 +55,8 @@ static void check_photos(const template *t, const page_list *pl, preflight_profi
             if (im->clip_x_pt < -b - 0.01 || im->clip_y_pt < -b - 0.01 ||
                 im->clip_x_pt + im->clip_width_pt > pl->width_pt + b + 0.01 ||
                 im->clip_y_pt + im->clip_height_pt > pl->height_pt + b + 0.01) {
-                diag_error(d, im->loc, "photo '%s' on page %zu reaches outside the bleed",
+                finding(d, im->loc, ok, "photo '%s' on page %zu reaches outside the bleed",
                            im->path, p + 1);
-                *ok = false;
             }
             double ppi = im->width_pt > 0 ? im->pixel_width / (im->width_pt / 72.0) : 0;
             size_t k = 0;
@@ -73,11 +96,10 @@ static void check_fonts(font_set *fonts, diag *d, bool *ok)
         const face *f = fonts_face(fonts, (int)i);
         /* OS/2 fsType: 0x0002 restricted licence, 0x0200 bitmap only. */
         if ((f->fs_type & 0x000F) == 0x0002 || (f->fs_type & 0x0200)) {
-            diag_error(d, loc_file(f->path),
+            finding(d, loc_file(f->path), ok,
                        "font '%s' does not allow embedding (OS/2 fsType 0x%04X); choose another "
                        "family",
                        f->ps_name, f->fs_type);
-            *ok = false;
         }
     }
 }
@@ -88,9 +110,8 @@ static void check_layout(const page_list *pl, diag *d, bool *ok)
         const article_stats *s = &pl->stats[i];
         src_loc at = loc_file(s->path ? s->path : "");
         if (s->overset_lines) {
-            diag_error(d, at, "%d lines of the article found no place (overset)",
+            finding(d, at, ok, "%d lines of the article found no place (overset)",
                        s->overset_lines);
-            *ok = false;
         }
         if (s->widows || s->orphans)
             diag_warning(d, at, "%d widow%s and %d orphan%s that the layout could not avoid",
@@ -106,15 +127,13 @@ static void check_ban_tin(const issue *is, const template *t, const page_list *p
     src_loc at = loc_file(is->path);
     double w_mm = t->page_width_pt / PT_PER_MM, h_mm = t->page_height_pt / PT_PER_MM;
     if (w_mm > BAN_TIN_MAX_WIDTH_MM + 0.05 || h_mm > BAN_TIN_MAX_HEIGHT_MM + 0.05) {
-        diag_error(d, loc_file(t->path),
+        finding(d, loc_file(t->path), ok,
                    "a bản tin may be at most %.0f x %.0f mm; this layout is %.0f x %.0f mm",
                    BAN_TIN_MAX_WIDTH_MM, BAN_TIN_MAX_HEIGHT_MM, w_mm, h_mm);
-        *ok = false;
     }
     if (pl->count > BAN_TIN_MAX_PAGES) {
-        diag_error(d, at, "a bản tin may have at most %d pages; this issue has %zu",
+        finding(d, at, ok, "a bản tin may have at most %d pages; this issue has %zu",
                    BAN_TIN_MAX_PAGES, pl->count);
-        *ok = false;
     }
     struct {
         const char *what;
@@ -124,9 +143,8 @@ static void check_ban_tin(const issue *is, const template *t, const page_list *p
                     {"'date'", is->year != 0}};
     for (size_t i = 0; i < sizeof masthead / sizeof *masthead; i++)
         if (!masthead[i].present) {
-            diag_error(d, at, "a bản tin's masthead needs %s; add it to the manifest",
+            finding(d, at, ok, "a bản tin's masthead needs %s; add it to the manifest",
                        masthead[i].what);
-            *ok = false;
         }
     const colophon *c = &is->colo;
     struct {
@@ -137,19 +155,19 @@ static void check_ban_tin(const issue *is, const template *t, const page_list *p
                 {"responsible", c->responsible != NULL}};
     for (size_t i = 0; i < sizeof colo / sizeof *colo; i++)
         if (!colo[i].present) {
-            diag_error(d, at,
+            finding(d, at, ok,
                        "a bản tin's colophon needs '%s' (licence number and date, printing "
                        "place, print run, periodicity, person responsible); add it under "
                        "'colophon:'",
                        colo[i].key);
-            *ok = false;
         }
 }
 
 bool preflight_run(const issue *is, const template *t, const page_list *pl, font_set *fonts,
-                   preflight_profile profile, diag *d)
+                   preflight_profile profile, bool as_warnings, diag *d)
 {
     bool ok = true;
+    errors_as_warnings = as_warnings;
     check_photos(t, pl, profile, d, &ok);
     check_fonts(fonts, d, &ok);
     check_layout(pl, d, &ok);

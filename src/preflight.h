@@ -23,8 +23,9 @@ typedef enum preflight_profile { PREFLIGHT_PRINT, PREFLIGHT_SCREEN, PREFLIGHT_AR
 #define BAN_TIN_MAX_PAGES 64
 #define PRINT_MIN_PPI 300.0
 
-/* Returns false when an error-level finding was recorded. */
+/* Returns false when an error-level finding was recorded. With
+ * as_warnings (a build), errors are recorded as warnings instead. */
 bool preflight_run(const issue *is, const template *t, const page_list *pl, font_set *fonts,
-                   preflight_profile profile, diag *d);
+                   preflight_profile profile, bool as_warnings, diag *d);
 
 #endif

@@ -48,10 +48,16 @@ grep -q "error: a bản tin's colophon needs 'licence'" "$WD/bad.out" && [ $st -
     ok preflight-ban-tin-colophon || nok preflight-ban-tin-colophon "status $st"
 grep -q '"level": "error"' "$WD/bad.json" && grep -q 'U+1F9FF' "$WD/bad.json" &&
     ok preflight-json || nok preflight-json "findings missing from the report"
-# The same findings at build time, and a failed build writes nothing.
-"$BIN" build "$d/issue.yaml" -o "$WD/bad.pdf" >/dev/null 2>&1
+# The same findings at build time, as warnings: the PDF is still written;
+# with --strict they fail the build and nothing is written.
+"$BIN" build "$d/issue.yaml" -o "$WD/bad.pdf" >"$WD/build.out" 2>&1
 st=$?
-[ $st -eq 1 ] && [ ! -e "$WD/bad.pdf" ] && ok preflight-at-build || nok preflight-at-build "status $st"
+[ $st -eq 0 ] && [ -s "$WD/bad.pdf" ] && grep -q "warning: a bản tin's colophon needs 'licence'" "$WD/build.out" &&
+    grep -q 'ppi at its placed size' "$WD/build.out" && ok preflight-at-build ||
+    nok preflight-at-build "status $st"
+"$BIN" build "$d/issue.yaml" -o "$WD/strict.pdf" --strict >/dev/null 2>&1
+st=$?
+[ $st -eq 1 ] && [ ! -e "$WD/strict.pdf" ] && ok build-strict || nok build-strict "status $st"
 # Screen profile: resolution is no concern there.
 "$BIN" check "$d/issue.yaml" --profile screen >"$WD/screen.out" 2>&1
 ! grep -q 'ppi' "$WD/screen.out" && ok preflight-ppi-print-only || nok preflight-ppi-print-only "ppi reported for screen"

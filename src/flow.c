@@ -813,6 +813,27 @@ static void draw_masthead(flow_ctx *c, size_t page)
               rule_colour);
 }
 
+char *flow_roman(long n)
+{
+    static const struct {
+        int value;
+        const char *digits;
+    } table[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
+                 {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"}, {1, "i"}};
+    buf b;
+    buf_init(&b);
+    if (n <= 0 || n > 3999) {
+        buf_printf(&b, "%ld", n);
+        return buf_steal(&b);
+    }
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+        while (n >= table[i].value) {
+            buf_puts(&b, table[i].digits);
+            n -= table[i].value;
+        }
+    return buf_steal(&b);
+}
+
 static void draw_running_elements(flow_ctx *c, size_t page)
 {
     const template *t = c->t;
@@ -835,7 +856,8 @@ static void draw_running_elements(flow_ctx *c, size_t page)
                   rule_colour);
     }
     if (t->page_numbers) {
-        char *num = xasprintf("%zu", page + 1);
+        long number = t->first_page_number + (long)page;
+        char *num = t->page_number_style == 'r' ? flow_roman(number) : xasprintf("%ld", number);
         double top = t->page_height_pt - t->margin_bottom_pt + 10;
         place_text(c, page, ROLE_FOLIO, num, c->text_left, c->text_width, top, ALIGN_CENTER);
         free(num);
@@ -856,7 +878,7 @@ static bool new_page(flow_ctx *c, size_t *page, double *top)
     c->stats = NULL;
     draw_running_elements(c, *page);
     *top = c->text_top;
-    if (*page == 0) {
+    if (*page == 0 && c->t->masthead) {
         draw_masthead(c, *page);
         *top = c->text_top + c->t->masthead_height_pt;
     }
@@ -1612,4 +1634,78 @@ void flow_free(page_list *pl)
     free(pl->marks);
     free(pl->stats);
     free(pl);
+}
+
+page_list *flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
+                        const flow_entry *entries, size_t count, arena *a, diag *d)
+{
+    page_list *pl = xcalloc(1, sizeof *pl);
+    pl->width_pt = t->page_width_pt;
+    pl->height_pt = t->page_height_pt;
+    template own = *t;
+    own.masthead = false;
+    issue folio = {0};
+    folio.title = folio_title;
+    folio.path = "(volume)";
+    flow_ctx c = {.is = &folio, .t = &own, .fonts = fonts, .sh = sh, .a = a, .d = d, .pl = pl};
+    c.col_width = template_column_width(&own);
+    c.text_width = own.page_width_pt - own.margin_inside_pt - own.margin_outside_pt;
+    c.text_left = own.margin_inside_pt;
+    c.text_top = own.margin_top_pt;
+    c.text_bottom = own.page_height_pt - own.margin_bottom_pt;
+    c.mod_cols = own.columns;
+    size_t page;
+    double y;
+    if (!resolve_chains(&c) || !new_page(&c, &page, &y)) {
+        flow_free(pl);
+        return NULL;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const flow_entry *e = &entries[i];
+        if (e->new_page && i > 0 && !new_page(&c, &page, &y))
+            break;
+        if (e->space_before_pt && y > c.text_top + 0.01)
+            y += e->space_before_pt;
+        if (e->top_pt > 0 && y < c.text_top + e->top_pt)
+            y = c.text_top + e->top_pt;
+        /* The right-hand part (a page number) gets its own room. */
+        double right_w = 0;
+        setting right = {0};
+        if (e->right) {
+            char *r = arena_strdup(a, e->right);
+            right = set_text(&c, e->role, r, strlen(r), NULL, 0, 1e6, 0, loc_file("(volume)"));
+            right_w = right.lines.count ? right.lines.lines[0].width_pt + 12 : 0;
+        }
+        char *text = arena_strdup(a, e->text);
+        /* Entries are ragged, indented as a block (wrapped lines too). */
+        style_align saved_align = own.styles[e->role].align;
+        own.styles[e->role].align = e->centre ? ALIGN_CENTER : ALIGN_LEFT;
+        setting st = set_text(&c, e->role, text, strlen(text), NULL, 0,
+                              c.text_width - right_w - e->indent_pt, 0, loc_file("(volume)"));
+        own.styles[e->role].align = saved_align;
+        item_list l = {0};
+        push_lines(&c, &l, e->role, st, true);
+        if (y + list_height(&l) > c.text_bottom && !new_page(&c, &page, &y)) {
+            free(l.items);
+            break;
+        }
+        double last_top = y;
+        for (size_t k = 0; k < l.count; k++) {
+            line *ln = (line *)l.items[k].ln;
+            if (e->centre)
+                ln->offset_pt = (c.text_width - ln->width_pt) / 2;
+            emit_line(&c, page, &l.items[k], c.text_left + e->indent_pt, y);
+            last_top = y;
+            y += l.items[k].height;
+        }
+        if (right.lines.count && l.count) {
+            item_list r = {0};
+            push_lines(&c, &r, e->role, right, true);
+            ((line *)r.items[0].ln)->offset_pt = c.text_width - right.lines.lines[0].width_pt;
+            emit_line(&c, page, &r.items[0], c.text_left, last_top);
+            free(r.items);
+        }
+        free(l.items);
+    }
+    return pl;
 }

@@ -112,6 +112,27 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
 /* Releases the page arrays (the arena holds the rest). */
 void flow_free(page_list *pl);
 
+/* One line or paragraph of a plain text page (a volume's cover, contents
+ * or index). */
+typedef struct flow_entry {
+    style_role role;
+    const char *text;
+    const char *right;     /* set flush right on the entry's last line, or NULL */
+    double space_before_pt;
+    double top_pt;         /* at least this far below the text-area top */
+    double indent_pt;
+    bool new_page;         /* start on a new page */
+    bool centre;
+} flow_entry;
+
+/* Sets entries on as many pages as they need, in t's page format and
+ * styles, with folio_title as the running head and t's page numbering. */
+page_list *flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
+                        const flow_entry *entries, size_t count, arena *a, diag *d);
+
+/* Lower-case roman numeral (malloc'd). */
+char *flow_roman(long n);
+
 /* "Thứ Năm, ngày 22 tháng 4 năm 2021" (malloc'd). */
 char *flow_vietnamese_date(int year, int month, int day);
 

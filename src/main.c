@@ -10,12 +10,14 @@ static const char usage_text[] =
     "Usage:\n"
     "  bulletin build ISSUE.yaml [-o OUT.pdf] [--layout NAME|FILE] [--report FILE.json]\n"
     "  bulletin check ISSUE.yaml [--layout NAME|FILE] [--profile P] [--report FILE.json] [--strict]\n"
+    "  bulletin compile VOLUME.yaml [-o OUT.pdf] [--profile P]\n"
     "  bulletin fonts [--layout NAME|FILE] [--text FILE]\n"
     "  bulletin --help | --version | help COMMAND\n"
     "\n"
     "Commands:\n"
     "  build   lay out an issue (manifest, Markdown articles, photos) into a PDF\n"
     "  check   preflight only: report problems, write nothing\n"
+    "  compile a year's issues in one volume with contents and index\n"
     "  fonts   show which font file each style resolves to and its Vietnamese coverage\n"
     "\n"
     "Exit status: 0 success, 1 bad input, 2 bad usage, 3 internal error.\n";
@@ -48,6 +50,16 @@ static const char check_help[] =
     "cm and 64 pages, masthead, colophon). Exit 0 clean, 1 errors; --strict makes\n"
     "warnings errors. The same checks run at every build.\n";
 
+static const char compile_help[] =
+    "Usage: bulletin compile VOLUME.yaml [-o OUT.pdf] [--profile print|screen|archive]\n"
+    "\n"
+    "Builds a yearly volume: cover and contents (pages i, ii, ...), every issue with\n"
+    "its own layout and continuous page numbers, an index of article titles in\n"
+    "Vietnamese alphabetical order, bookmarks volume > issue > article. A volume:\n"
+    "  title: ...   year: 2021   organisation: ...\n"
+    "  issues: [so-1/issue.yaml, ...]   or   issues_dir: issues/\n"
+    "  profile: archive (default)   contents: true   index: true\n";
+
 static const char fonts_help[] =
     "Usage: bulletin fonts [--layout NAME|FILE] [--text FILE]\n"
     "\n"
@@ -64,6 +76,7 @@ typedef struct command {
 static const command commands[] = {
     {"build", cmd_build, build_help},
     {"check", cmd_check, check_help},
+    {"compile", cmd_compile, compile_help},
     {"fonts", cmd_fonts, fonts_help},
 };
 

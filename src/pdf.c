@@ -31,6 +31,8 @@ struct pdf_writer {
     HPDF_Page *pages;
     size_t page_count, page_cap;
     image_size *sizes; /* screen: how large each photo is shown */
+    char *root_title;  /* a volume: the bookmark every section hangs under */
+    HPDF_Outline root;
     size_t size_count, size_cap;
     bool ok;
     HPDF_STATUS error;
@@ -579,6 +581,40 @@ static bool add_links(writer *w, HPDF_Page page, const placed_text *pt, const do
     return true;
 }
 
+/* Photos, rules and boxes, then all text of the page in one text object. */
+static bool draw_content(writer *w, const placed_page *pp, HPDF_Page page)
+{
+    for (size_t i = 0; i < pp->count; i++) {
+        const placed *it = &pp->items[i];
+        if (it->kind == PLACED_IMAGE && !draw_image(w, page, &it->u.image))
+            return false;
+        if (it->kind == PLACED_RULE && !draw_rule(w, page, &it->u.rule))
+            return false;
+        if (it->kind == PLACED_BOX && !draw_box(w, page, &it->u.box))
+            return false;
+    }
+    bool any_text = false;
+    for (size_t i = 0; i < pp->count; i++)
+        any_text |= pp->items[i].kind == PLACED_TEXT;
+    if (!any_text)
+        return true;
+    if (HPDF_Page_BeginText(page) != HPDF_OK)
+        return lib_failed(w, "starting text");
+    w->content.len = 0;
+    w->scale = 1; /* a new text object starts at 100 Tz */
+    for (size_t i = 0; i < pp->count; i++) {
+        const placed *it = &pp->items[i];
+        if (it->kind == PLACED_TEXT && !draw_text(w, page, &it->u.text))
+            return false;
+    }
+    if (!put_raw(page, &w->content))
+        return lib_failed(w, "writing page content");
+    w->content.len = 0;
+    if (HPDF_Page_EndText(page) != HPDF_OK)
+        return lib_failed(w, "ending text");
+    return true;
+}
+
 static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPDF_Page page)
 {
     double tw = pl->width_pt, th = pl->height_pt;
@@ -595,39 +631,15 @@ static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPD
     if (HPDF_Page_GSave(page) != HPDF_OK ||
         HPDF_Page_Concat(page, 1, 0, 0, 1, (HPDF_REAL)w->ox, (HPDF_REAL)w->oy) != HPDF_OK)
         return lib_failed(w, "placing the page");
-    /* Graphics first, then all text of the page in one text object. */
-    for (size_t i = 0; i < pp->count; i++) {
-        const placed *it = &pp->items[i];
-        if (it->kind == PLACED_IMAGE && !draw_image(w, page, &it->u.image))
-            return false;
-        if (it->kind == PLACED_RULE && !draw_rule(w, page, &it->u.rule))
-            return false;
-        if (it->kind == PLACED_BOX && !draw_box(w, page, &it->u.box))
-            return false;
-    }
-    bool any_text = false;
-    for (size_t i = 0; i < pp->count; i++)
-        any_text |= pp->items[i].kind == PLACED_TEXT;
-    if (any_text) {
-        if (HPDF_Page_BeginText(page) != HPDF_OK)
-            return lib_failed(w, "starting text");
-        w->content.len = 0;
-        w->scale = 1; /* a new text object starts at 100 Tz */
-        for (size_t i = 0; i < pp->count; i++) {
-            const placed *it = &pp->items[i];
-            if (it->kind != PLACED_TEXT)
-                continue;
-            if (!draw_text(w, page, &it->u.text))
-                return false;
-        }
-        if (!put_raw(page, &w->content))
-            return lib_failed(w, "writing page content");
-        w->content.len = 0;
-        if (HPDF_Page_EndText(page) != HPDF_OK)
-            return lib_failed(w, "ending text");
-    }
-    if (HPDF_Page_GRestore(page) != HPDF_OK)
+    bool drawn = draw_content(w, pp, page);
+    /* Restore even after a failure: libharu frees only the page's last
+     * graphics state. */
+    if (HPDF_Page_GetGMode(page) == HPDF_GMODE_TEXT_OBJECT)
+        HPDF_Page_EndText(page);
+    if (HPDF_Page_GRestore(page) != HPDF_OK && drawn)
         return lib_failed(w, "placing the page");
+    if (!drawn)
+        return false;
     if (w->opt.profile == PDF_SCREEN) {
         for (size_t i = 0; i < pp->count; i++) {
             const placed *it = &pp->items[i];
@@ -949,18 +961,29 @@ bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, cha
                                              : HPDF_PAGE_NUM_STYLE_DECIMAL,
                           (HPDF_UINT)label_first, NULL) != HPDF_OK)
         return w->ok = lib_failed(w, "adding page labels");
-    HPDF_Outline parent = NULL;
+    if (w->root_title && !w->root && pl->count &&
+        !(w->root = add_bookmark(w, NULL, w->root_title, w->pages[first], pl->height_pt + w->oy)))
+        return w->ok = false;
+    HPDF_Outline parent = w->root;
     if (section && pl->count &&
-        !(parent = add_bookmark(w, NULL, section, w->pages[first], pl->height_pt + w->oy)))
+        !(parent = add_bookmark(w, w->root, section, w->pages[first], pl->height_pt + w->oy)))
         return w->ok = false;
     for (size_t i = 0; i < pl->mark_count; i++) {
         const bookmark *bm = &pl->marks[i];
         if (!add_bookmark(w, parent, bm->title, w->pages[first + bm->page], bm->y_pt + w->oy))
             return w->ok = false;
     }
-    if (parent)
+    if (parent && parent != w->root)
         HPDF_Outline_SetOpened(parent, HPDF_FALSE);
+    if (w->root)
+        HPDF_Outline_SetOpened(w->root, HPDF_TRUE);
     return true;
+}
+
+void pdf_writer_set_root(pdf_writer *w, const char *title)
+{
+    free(w->root_title);
+    w->root_title = title ? xstrdup(title) : NULL;
 }
 
 bool pdf_writer_commit(pdf_writer *w, const char *out_path)
@@ -991,6 +1014,7 @@ void pdf_writer_free(pdf_writer *w)
     free(w->images);
     free(w->pages);
     free(w->sizes);
+    free(w->root_title);
     buf_fini(&w->content);
     free(w);
 }

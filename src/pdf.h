@@ -45,6 +45,9 @@ pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, diag *d);
 bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, char label_style,
                     int label_first);
 size_t pdf_writer_page_count(const pdf_writer *w);
+/* A volume: one top-level bookmark (created with the next pages added)
+ * under which every section's bookmarks go. */
+void pdf_writer_set_root(pdf_writer *w, const char *title);
 /* Finishes fonts and metadata and writes the file atomically ("-" =
  * standard output). */
 bool pdf_writer_commit(pdf_writer *w, const char *out_path);

@@ -75,6 +75,9 @@ void template_default(template *t)
     t->photo_span = 1;
     t->photo_max_height = 0.55;
     t->quote_span = 2;
+    t->first_page_number = 1;
+    t->page_number_style = 'D';
+    t->masthead = true;
     t->crop_marks = true;
     t->registration_marks = false;
     t->screen_ppi = 150;

@@ -51,6 +51,11 @@ typedef struct template {
     bool crop_marks, registration_marks; /* print profile */
     int screen_ppi;            /* screen profile: photo resolution */
     style styles[ROLE_COUNT];
+    /* Set by the program, not by template files: numbering of pages within
+     * a volume and whether page 1 carries the masthead. */
+    int first_page_number;
+    char page_number_style; /* 'D' decimal, 'r' lower-case roman */
+    bool masthead;
 } template;
 
 /* The built-in default: the ban-tin format (190 x 270 mm, 3 columns). */

@@ -6,7 +6,7 @@
 set -u
 missing=""
 for pc in harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
-          libutf8proc libpng libjpeg; do
+          libutf8proc libpng libjpeg icu-i18n icu-uc; do
     if ! pkg-config --exists "$pc" 2>/dev/null; then missing="yes"; fi
 done
 [ -f /usr/include/hpdf.h ] || missing="yes"

@@ -1,0 +1,457 @@
+/* `bulletin compile`: a year's issues in one volume: cover and contents
+ * (roman page numbers), every issue with its own layout and continuous page
+ * numbers, an index of article titles in Vietnamese alphabetical order, a
+ * bookmark tree volume -> issue -> article, fonts and photos shared by the
+ * whole volume. Archive (PDF/A-1b) by default. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ucol.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "cli.h"
+#include "flow.h"
+#include "fonts.h"
+#include "issue.h"
+#include "pdf.h"
+#include "shape.h"
+#include "template.h"
+#include "utf8.h"
+#include "util.h"
+#include "yml.h"
+
+typedef struct volume {
+    const char *path, *dir;
+    char *title, *organisation, *profile, *layout;
+    long year;
+    bool contents, index;
+    char **issues; /* manifest paths */
+    size_t issue_count, issue_cap;
+    src_loc loc;
+} volume;
+
+typedef struct member {
+    issue is;
+    template t;
+    arena *a;
+    size_t first_page; /* volume page number of its page 1 */
+    size_t pages;
+    size_t *article_page; /* volume page number where each article starts */
+} member;
+
+static bool add_issue_path(volume *v, const char *path)
+{
+    char **slot = ARRAY_PUSH(v->issues, v->issue_count, v->issue_cap);
+    *slot = xstrdup(path);
+    return true;
+}
+
+/* issues_dir: every DIR/NAME/issue.yaml and DIR/NAME.yaml, later sorted by
+ * issue number and date. */
+static bool scan_dir(volume *v, const char *dir, src_loc loc, diag *d)
+{
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        diag_error(d, loc, "cannot read the folder '%s': %s", dir, strerror(errno));
+        return false;
+    }
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = xasprintf("%s/%s/issue.yaml", dir, e->d_name);
+        size_t len = strlen(e->d_name);
+        if (path_is_regular_file(sub))
+            add_issue_path(v, sub);
+        else if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+            char *f = xasprintf("%s/%s", dir, e->d_name);
+            /* The volume itself may sit in the folder it scans. */
+            char *rf = realpath(f, NULL), *rv = realpath(v->path, NULL);
+            if (!rf || !rv || strcmp(rf, rv) != 0)
+                add_issue_path(v, f);
+            free(rf);
+            free(rv);
+            free(f);
+        }
+        free(sub);
+    }
+    closedir(dh);
+    return true;
+}
+
+static bool load_volume(const char *path, volume *v, arena *a, diag *d)
+{
+    memset(v, 0, sizeof *v);
+    v->contents = v->index = true;
+    size_t len;
+    char *text = read_file(path, 1 << 20, &len);
+    const char *file = diag_intern(d, path);
+    v->path = file;
+    v->loc = loc_file(file);
+    if (!text) {
+        diag_error(d, loc_file(file), "cannot read the volume: %s", strerror(errno));
+        return false;
+    }
+    char *dir = path_dirname(path);
+    v->dir = arena_strdup(a, dir);
+    free(dir);
+    bool ok = false;
+    yml *y = NULL;
+    len = utf8_strip_bom(text, len);
+    if (!utf8_check_input(file, text, len, d) || !(y = yml_parse(file, text, len, 1, d)))
+        goto done;
+    yml_node root = yml_root(y);
+    static const char *const keys[] = {"title", "year", "organisation", "issues", "issues_dir",
+                                       "profile", "layout", "contents", "index", NULL};
+    if (!yml_check_map(y, root, "the volume", keys, d))
+        goto done;
+    ok = yml_get_text(y, root, "title", a, &v->title, d);
+    ok &= yml_get_int(y, root, "year", 1900, 2999, &v->year, d);
+    ok &= yml_get_text(y, root, "organisation", a, &v->organisation, d);
+    ok &= yml_get_text(y, root, "profile", a, &v->profile, d);
+    ok &= yml_get_text(y, root, "layout", a, &v->layout, d);
+    ok &= yml_get_bool(y, root, "contents", &v->contents, d);
+    ok &= yml_get_bool(y, root, "index", &v->index, d);
+    if (!v->title) {
+        diag_error(d, loc_file(file), "the volume has no 'title'");
+        ok = false;
+    }
+    yml_node list = yml_get(y, root, "issues");
+    char *scan = NULL;
+    ok &= yml_get_text(y, root, "issues_dir", a, &scan, d);
+    if (list) {
+        if (!yml_is_seq(y, list)) {
+            diag_error(d, yml_loc(y, list), "'issues' must be a list of issue manifests");
+            ok = false;
+        } else {
+            for (size_t i = 0; i < yml_count(y, list); i++) {
+                char *p = yml_text(y, yml_seq_item(y, list, i), a, "an issue", d);
+                if (!p) {
+                    ok = false;
+                    continue;
+                }
+                char *full = path_join(v->dir, p);
+                add_issue_path(v, full);
+                free(full);
+            }
+        }
+    }
+    if (scan) {
+        char *full = path_join(v->dir, scan);
+        ok &= scan_dir(v, full, yml_loc(y, yml_get(y, root, "issues_dir")), d);
+        free(full);
+    }
+    if (ok && v->issue_count == 0) {
+        diag_error(d, loc_file(file), "the volume lists no issues; add 'issues:' or 'issues_dir:'");
+        ok = false;
+    }
+    if (v->profile) {
+        pdf_profile p;
+        if (!pdf_profile_parse(v->profile, &p)) {
+            diag_error(d, yml_loc(y, yml_get(y, root, "profile")),
+                       "'profile' must be print, screen or archive");
+            ok = false;
+        }
+    }
+done:
+    yml_free(y);
+    free(text);
+    return ok;
+}
+
+static int by_number_then_date(const void *pa, const void *pb)
+{
+    const member *a = pa, *b = pb;
+    long ka = a->is.year * 10000L + a->is.month * 100 + a->is.day;
+    long kb = b->is.year * 10000L + b->is.month * 100 + b->is.day;
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return a->is.number < b->is.number ? -1 : a->is.number > b->is.number;
+}
+
+static bool load_template(const issue *is, const char *layout, template *t, arena *a, diag *d)
+{
+    template_default(t);
+    const char *name = layout ? layout : is->layout ? is->layout : "ban-tin";
+    char *path = cli_layout_path(name, layout ? "." : is->dir);
+    bool ok = true;
+    if (path_is_regular_file(path))
+        ok = template_load(t, path, a, d);
+    else if (layout || is->layout) {
+        diag_error(d, is->loc, "layout '%s' not found (looked for %s)", name, path);
+        ok = false;
+    }
+    free(path);
+    return ok;
+}
+
+static char *issue_label(const issue *is)
+{
+    if (!is->year)
+        return xasprintf("Số %ld", is->number);
+    char *date = flow_vietnamese_date(is->year, is->month, is->day);
+    char *s = xasprintf("Số %ld – %s", is->number, date);
+    free(date);
+    return s;
+}
+
+typedef struct index_entry {
+    const char *title;
+    long number;
+    size_t page;
+} index_entry;
+
+static UCollator *collator;
+
+static int by_vietnamese(const void *pa, const void *pb)
+{
+    const index_entry *a = pa, *b = pb;
+    UErrorCode status = U_ZERO_ERROR;
+    UCollationResult r = ucol_strcollUTF8(collator, a->title, -1, b->title, -1, &status);
+    if (r != UCOL_EQUAL)
+        return r == UCOL_LESS ? -1 : 1;
+    return a->page < b->page ? -1 : a->page > b->page;
+}
+
+static bool parse_args(int argc, char **argv, const char **vol, const char **out,
+                       const char **profile, diag *d)
+{
+    for (int i = 0; i < argc; i++) {
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0 ||
+             strcmp(argv[i], "--profile") == 0) && i + 1 < argc) {
+            if (argv[i][2] == 'p')
+                *profile = argv[++i];
+            else
+                *out = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            diag_usage(d, "unknown option '%s'; see 'bulletin help compile'", argv[i]);
+            return false;
+        } else if (!*vol) {
+            *vol = argv[i];
+        } else {
+            diag_usage(d, "unexpected argument '%s'", argv[i]);
+            return false;
+        }
+    }
+    if (!*vol) {
+        diag_usage(d, "no volume given; usage: bulletin compile VOLUME.yaml [-o OUT.pdf]");
+        return false;
+    }
+    pdf_profile p;
+    if (*profile && !pdf_profile_parse(*profile, &p)) {
+        diag_usage(d, "unknown profile '%s'; use print, screen or archive", *profile);
+        return false;
+    }
+    return true;
+}
+
+int cmd_compile(int argc, char **argv, diag *d)
+{
+    const char *vol_path = NULL, *out_opt = NULL, *profile_opt = NULL;
+    if (!parse_args(argc, argv, &vol_path, &out_opt, &profile_opt, d))
+        return 2;
+    arena *va = arena_new();
+    volume v;
+    member *m = NULL;
+    font_set *fonts = NULL;
+    shaper *sh = NULL;
+    pdf_writer *w = NULL;
+    char *out = NULL, *conf = NULL;
+    index_entry *index = NULL;
+    size_t n = 0, entries = 0;
+    bool progress = isatty(STDERR_FILENO);
+    if (!load_volume(vol_path, &v, va, d))
+        goto done;
+    n = v.issue_count;
+    m = xcalloc(n, sizeof *m);
+    for (size_t i = 0; i < n; i++) {
+        m[i].a = arena_new();
+        if (!issue_load(v.issues[i], &m[i].is, m[i].a, d) ||
+            !load_template(&m[i].is, NULL, &m[i].t, m[i].a, d))
+            goto done;
+    }
+    qsort(m, n, sizeof *m, by_number_then_date);
+    conf = cli_fonts_conf();
+    if (!(fonts = fonts_open(conf, d)))
+        goto done;
+    sh = shape_new(fonts);
+
+    /* Pass 1: lay every issue out to learn where its articles start. The
+     * pages are dropped again; pass 2 sets them once more and writes them
+     * straight away, so no issue's pages are kept while the next is set. */
+    size_t page = 1;
+    for (size_t i = 0; i < n; i++) {
+        arena *fa = arena_new();
+        m[i].t.first_page_number = (int)page;
+        page_list *pl = flow_issue(&m[i].is, &m[i].t, fonts, sh, fa, d);
+        if (pl) {
+            m[i].first_page = page;
+            m[i].pages = pl->count;
+            m[i].article_page = xcalloc(m[i].is.article_count + 1, sizeof(size_t));
+            for (size_t k = 0; k < pl->stats_count; k++)
+                m[i].article_page[k] = page + pl->stats[k].first_page;
+            page += pl->count;
+            entries += m[i].is.article_count;
+        }
+        flow_free(pl);
+        arena_free(fa);
+        if (!pl)
+            goto done;
+        if (progress)
+            fprintf(stderr, "\rbulletin: laying out issue %zu/%zu", i + 1, n);
+    }
+
+    /* Front matter: cover and contents, numbered i, ii, ... */
+    template front = m[0].t;
+    front.page_number_style = 'r';
+    front.first_page_number = 1;
+    flow_entry *fe = xcalloc(entries + n + 8, sizeof *fe);
+    size_t nf = 0;
+    char **owned = xcalloc(entries * 2 + n + 8, sizeof *owned);
+    size_t no = 0;
+    fe[nf++] = (flow_entry){.role = ROLE_MASTHEAD_LABEL, .text = "TUYỂN TẬP", .centre = true,
+                            .top_pt = front.page_height_pt * 0.25};
+    fe[nf++] = (flow_entry){.role = ROLE_MASTHEAD, .text = v.title, .centre = true,
+                            .space_before_pt = 12};
+    if (v.year)
+        fe[nf++] = (flow_entry){.role = ROLE_MASTHEAD_LABEL,
+                                .text = owned[no++] = xasprintf("Năm %ld", v.year),
+                                .centre = true, .space_before_pt = 18};
+    if (v.organisation)
+        fe[nf++] = (flow_entry){.role = ROLE_MASTHEAD_INFO, .text = v.organisation, .centre = true,
+                                .space_before_pt = 24};
+    if (v.contents) {
+        fe[nf++] = (flow_entry){.role = ROLE_HEADLINE, .text = "MỤC LỤC", .new_page = true};
+        for (size_t i = 0; i < n; i++) {
+            char *label = owned[no++] = issue_label(&m[i].is);
+            fe[nf++] = (flow_entry){.role = ROLE_SUBHEAD, .text = label, .space_before_pt = 8,
+                                    .right = owned[no++] = xasprintf("%zu", m[i].first_page)};
+            for (size_t k = 0; k < m[i].is.article_count; k++)
+                fe[nf++] = (flow_entry){
+                    .role = ROLE_BODY, .text = m[i].is.articles[k].title, .indent_pt = 12,
+                    .right = owned[no++] = xasprintf("%zu", m[i].article_page[k])};
+        }
+    }
+    arena *fa = arena_new();
+    page_list *fpl = flow_entries(&front, fonts, sh, v.title, fe, nf, fa, d);
+    free(fe);
+    if (!fpl) {
+        arena_free(fa);
+        goto done;
+    }
+
+    pdf_options opt = {0};
+    opt.profile = PDF_ARCHIVE;
+    const char *profile = profile_opt ? profile_opt : v.profile;
+    if (profile)
+        pdf_profile_parse(profile, &opt.profile);
+    opt.meta.title = v.title;
+    opt.meta.author = v.organisation;
+    opt.meta.creator = "bulletin " BULLETIN_VERSION;
+    opt.meta.language = "vi-VN";
+    opt.meta.year = m[n - 1].is.year;
+    opt.meta.month = m[n - 1].is.month;
+    opt.meta.day = m[n - 1].is.day;
+    opt.bleed_pt = front.bleed_pt;
+    opt.crop_marks = front.crop_marks;
+    opt.registration_marks = front.registration_marks;
+    opt.screen_ppi = front.screen_ppi;
+    w = pdf_writer_new(&opt, fonts, d);
+    pdf_writer_set_root(w, v.title);
+    bool ok = pdf_writer_add(w, fpl, v.contents ? "Mục lục" : NULL, 'r', 1);
+    flow_free(fpl);
+    arena_free(fa);
+    for (size_t i = 0; i < no; i++)
+        free(owned[i]);
+    free(owned);
+    if (!ok)
+        goto done;
+
+    /* Pass 2: each issue with its own layout, numbered on. */
+    for (size_t i = 0; i < n; i++) {
+        arena *ia = arena_new();
+        m[i].t.first_page_number = (int)m[i].first_page;
+        page_list *pl = flow_issue(&m[i].is, &m[i].t, fonts, sh, ia, d);
+        char *label = issue_label(&m[i].is);
+        ok = pl && pdf_writer_add(w, pl, label, 'D', (int)m[i].first_page);
+        free(label);
+        flow_free(pl);
+        arena_free(ia);
+        if (!ok)
+            goto done;
+        if (progress)
+            fprintf(stderr, "\rbulletin: writing issue %zu/%zu  ", i + 1, n);
+    }
+
+    /* Index of article titles, in Vietnamese dictionary order. */
+    if (v.index && entries) {
+        UErrorCode status = U_ZERO_ERROR;
+        collator = ucol_open("vi", &status);
+        if (U_FAILURE(status)) {
+            diag_internal(d, (src_loc){0}, "ICU has no Vietnamese collation (%s)",
+                          u_errorName(status));
+            goto done;
+        }
+        index = xcalloc(entries, sizeof *index);
+        size_t ni = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < m[i].is.article_count; k++)
+                index[ni++] = (index_entry){m[i].is.articles[k].title, m[i].is.number,
+                                            m[i].article_page[k]};
+        qsort(index, ni, sizeof *index, by_vietnamese);
+        ucol_close(collator);
+        flow_entry *ie = xcalloc(ni + 1, sizeof *ie);
+        char **nums = xcalloc(ni, sizeof *nums);
+        ie[0] = (flow_entry){.role = ROLE_HEADLINE, .text = "CHỈ MỤC BÀI VIẾT"};
+        for (size_t i = 0; i < ni; i++) {
+            nums[i] = xasprintf("%zu", index[i].page);
+            ie[i + 1] = (flow_entry){.role = ROLE_BODY, .text = index[i].title, .right = nums[i]};
+        }
+        template back = m[n - 1].t;
+        back.first_page_number = (int)page;
+        back.page_number_style = 'D';
+        arena *ba = arena_new();
+        page_list *ipl = flow_entries(&back, fonts, sh, v.title, ie, ni + 1, ba, d);
+        ok = ipl && pdf_writer_add(w, ipl, "Chỉ mục", 'D', (int)page);
+        flow_free(ipl);
+        arena_free(ba);
+        for (size_t i = 0; i < ni; i++)
+            free(nums[i]);
+        free(nums);
+        free(ie);
+        if (!ok)
+            goto done;
+    }
+    if (progress)
+        fprintf(stderr, "\r%60s\r", "");
+    if (out_opt)
+        out = xstrdup(out_opt);
+    else {
+        size_t l = strlen(vol_path);
+        const char *dot = strrchr(vol_path, '.');
+        if (dot && !strchr(dot, '/'))
+            l = (size_t)(dot - vol_path);
+        out = xasprintf("%.*s.pdf", (int)l, vol_path);
+    }
+    pdf_writer_commit(w, out);
+done:
+    pdf_writer_free(w);
+    shape_free(sh);
+    fonts_free(fonts);
+    for (size_t i = 0; m && i < n; i++) {
+        free(m[i].article_page);
+        arena_free(m[i].a);
+    }
+    free(m);
+    free(index);
+    for (size_t i = 0; i < v.issue_count; i++)
+        free(v.issues[i]);
+    free(v.issues);
+    free(out);
+    free(conf);
+    arena_free(va);
+    return diag_exit_status(d);
+}

@@ -1,0 +1,97 @@
+#!/bin/sh
+# A yearly compilation of three issues, read back from the PDF: page count,
+# contents page numbers against where each article really starts, page
+# labels, bookmark tree, one subset per face, index order, PDF/A-1b.
+# Usage: sh tests/e2e/test_compile.sh BULLETIN WORKDIR
+set -u
+BIN=$1
+WD=$2/compile
+rm -rf "$WD" && mkdir -p "$WD"
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1: $2"; }
+
+# Three issues (copies of the sample with their own numbers and dates),
+# listed out of order: the volume sorts them by date.
+for i in 3 1 2; do
+    cp -R examples/ban-tin-mau "$WD/so-$i"
+    sed -i "s/^number: .*/number: $i/; s/^date: .*/date: 2021-0$((i + 3))-15/" "$WD/so-$i/issue.yaml"
+done
+cat >"$WD/volume.yaml" <<'YAML'
+title: Thông tin Khoa học và Công nghệ
+year: 2021
+organisation: Sở Khoa học và Công nghệ tỉnh Đông Lĩnh
+issues:
+  - so-3/issue.yaml
+  - so-1/issue.yaml
+  - so-2/issue.yaml
+YAML
+if ! "$BIN" compile "$WD/volume.yaml" -o "$WD/vol.pdf" 2>"$WD/err" </dev/null; then
+    nok compile "$(grep error "$WD/err" | head -2)"
+    exit 0
+fi
+ok compile
+[ ! -s "$WD/err" ] || ! grep -q 'laying out issue' "$WD/err" && ok compile-quiet-without-terminal ||
+    nok compile-quiet-without-terminal "progress printed to a non-terminal"
+
+# Page count: the issues' own pages plus cover, contents and index.
+sum=0
+for i in 1 2 3; do
+    "$BIN" build "$WD/so-$i/issue.yaml" --profile archive -o "$WD/so-$i.pdf" 2>/dev/null
+    p=$(pdfinfo "$WD/so-$i.pdf" | sed -n 's/^Pages: *//p')
+    sum=$((sum + p))
+done
+total=$(pdfinfo "$WD/vol.pdf" | sed -n 's/^Pages: *//p')
+front=$(qpdf --json --json-key=pagelabels "$WD/vol.pdf" | awk '/"index": / { gsub(/[^0-9]/, "", $2); idx[++n] = $2 } END { print idx[2] }')
+back=$((total - front - sum))
+[ "$front" -ge 2 ] && [ "$back" -ge 1 ] && [ "$back" -le 2 ] && ok volume-page-count ||
+    nok volume-page-count "$total pages: $front front, $sum issue pages, $back back"
+
+# Contents: every "title ... N" must name the page where the article starts
+# (page label N = PDF page front + N).
+pdftotext -layout -f 2 -l "$front" "$WD/vol.pdf" - 2>/dev/null |
+    sed -n 's/^ *\(.*[^ ]\)  *\([0-9][0-9]*\) *$/\2\t\1/p' >"$WD/toc.tsv"
+bad=""
+checked=0
+while IFS="$(printf '\t')" read -r n title; do
+    key=$(printf '%s' "$title" | awk '{ print $1 " " $2 " " $3 }')
+    case "$key" in "Số "*) continue ;; esac
+    pg=$((front + n))
+    if ! pdftotext -f "$pg" -l "$pg" "$WD/vol.pdf" - 2>/dev/null | tr '\n' ' ' | grep -q -F "$key"; then
+        bad="$bad '$key' not on page $n;"
+    fi
+    checked=$((checked + 1))
+done <"$WD/toc.tsv"
+[ "$checked" -ge 12 ] && [ -z "$bad" ] && ok contents-page-numbers || nok contents-page-numbers "$checked checked;$bad"
+
+# Page labels: roman front matter, then 1, 2, ... continuing across issues.
+labels=$(qpdf --json --json-key=pagelabels "$WD/vol.pdf" | tr -d ' \n')
+case "$labels" in
+*'"index":0,"label":{"/S":"/r","/St":1}'*'"/S":"/D","/St":1}'*) ok page-labels ;;
+*) nok page-labels "$labels" ;;
+esac
+
+# Bookmarks: volume > (contents, issue 1..3 > 5 articles each, index).
+qpdf --json --json-key=outlines "$WD/vol.pdf" >"$WD/outlines.json"
+# Depth from indentation: deeper items are indented more in qpdf's JSON.
+tree=$(awk '/"title":/ { print index($0, "\"") }' "$WD/outlines.json" | sort -n | uniq -c |
+    awk '{ printf "%s%d", (NR > 1 ? " " : ""), $1 }')
+order=$(grep -o '"title": "Số [0-9]' "$WD/outlines.json" | tr -d '\n')
+[ "$tree" = "1 5 15" ] && [ "$order" = '"title": "Số 1"title": "Số 2"title": "Số 3' ] && ok bookmark-tree ||
+    nok bookmark-tree "levels $tree, order $order"
+
+# One subset per face for the whole volume.
+dups=$(pdffonts "$WD/vol.pdf" 2>/dev/null | sed '1,2d' | awk '{ sub(/^[A-Z]{6}\+/, "", $1); print $1 }' | sort | uniq -d)
+nf=$(pdffonts "$WD/vol.pdf" 2>/dev/null | sed '1,2d' | wc -l)
+[ -z "$dups" ] && [ "$nf" -ge 4 ] && ok one-subset-per-face || nok one-subset-per-face "repeated: $dups"
+
+# Index in Vietnamese order: B < Đ < N < T < V for the sample's titles.
+last=$(pdfinfo "$WD/vol.pdf" | sed -n 's/^Pages: *//p')
+seq=$(pdftotext -f "$last" -l "$last" "$WD/vol.pdf" - 2>/dev/null | grep -o -E '^(Bộ|ĐẨY|Nhật|THÔNG|VỪA)' | uniq | tr '\n' ' ')
+[ "$seq" = "Bộ ĐẨY Nhật THÔNG VỪA " ] && ok index-vietnamese-order || nok index-vietnamese-order "$seq"
+
+# Archive by default: PDF/A-1b.
+CP=/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar
+java -cp "$CP" org.apache.pdfbox.preflight.Validator_A1b "$WD/vol.pdf" >"$WD/preflight.out" 2>&1
+grep -q "is a valid PDF/A-1b file" "$WD/preflight.out" && ok volume-pdfa-1b ||
+    nok volume-pdfa-1b "$(sed -n 2,3p "$WD/preflight.out" | tr '\n' ' ')"
+exit 0

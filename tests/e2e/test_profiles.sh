@@ -116,4 +116,21 @@ else
     nok archive-xmp-intent-cidset "XMP title, output intent or CIDSet missing"
 fi
 ! grep -a -q '/SMask' "$WD/archive.qdf" && ok archive-no-transparency || nok archive-no-transparency "soft mask present"
+# A CMYK JPEG and a PNG with alpha: converted to RGB and flattened, still PDF/A.
+if [ -x /usr/bin/convert ] && [ -f /usr/share/java/preflight.jar ]; then
+    d=$WD/photos
+    mkdir -p "$d/images" "$d/articles"
+    /usr/bin/convert -size 200x130 -seed 4 plasma: -strip -colorspace CMYK "$d/images/cmyk.jpg"
+    /usr/bin/convert -size 200x130 -seed 5 plasma: -strip -alpha set -channel A -evaluate set 50% +channel "$d/images/alpha.png"
+    printf -- '---\ntitle: Ảnh\n---\n\n![CMYK](../images/cmyk.jpg)\n\n![Trong suốt](../images/alpha.png)\n' >"$d/articles/a.md"
+    printf 'title: Ảnh\nnumber: 1\ndate: 2021-01-01\narticles:\n  - articles/a.md\n' >"$d/issue.yaml"
+    "$BIN" build "$d/issue.yaml" --profile archive -o "$d/out.pdf" 2>/dev/null
+    java -cp "$CP" org.apache.pdfbox.preflight.Validator_A1b "$d/out.pdf" >"$d/preflight.out" 2>&1
+    spaces=$(pdfimages -list "$d/out.pdf" 2>/dev/null | sed '1,2d' | awk '{ print $3 "-" $6 }' | sort | tr '\n' ' ')
+    if grep -q "is a valid PDF/A-1b file" "$d/preflight.out" && [ "$spaces" = "image-rgb image-rgb " ]; then
+        ok archive-photos-converted
+    else
+        nok archive-photos-converted "$spaces; $(sed -n 2p "$d/preflight.out")"
+    fi
+fi
 exit 0

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "caps.h"
 #include "utf8.h"
 #include "util.h"
 #include "yml.h"
@@ -21,6 +22,7 @@ typedef struct block_builder {
 typedef struct parse_ctx {
     const char *file;
     const char *dir;
+    const char *root;   /* issue folder images must lie in, or NULL */
     const char *source; /* whole file, for locating image references */
     size_t source_len;
     bool probe_images;
@@ -68,6 +70,13 @@ static bool resolve_image(parse_ctx *c, const char *rel, src_loc loc, figure *fi
         return true;
     if (!path_is_regular_file(fig->path)) {
         diag_error(c->d, loc, "image '%s' not found (looked for %s)", rel, fig->path);
+        return false;
+    }
+    if (c->root && !limits.allow_outside && !path_is_inside(fig->path, c->root)) {
+        diag_error(c->d, loc,
+                   "image '%s' lies outside the issue folder %s; copy it into the folder "
+                   "(or build with --allow-outside)",
+                   rel, c->root);
         return false;
     }
     image_info info;
@@ -433,8 +442,8 @@ static size_t split_front_matter(const char *text, size_t len, size_t *yaml_len)
     return (size_t)-1;
 }
 
-bool article_parse(const char *path, char *text, size_t len, bool probe_images, article *out,
-                   arena *a, diag *d)
+bool article_parse(const char *path, const char *root, char *text, size_t len,
+                   bool probe_images, article *out, arena *a, diag *d)
 {
     memset(out, 0, sizeof *out);
     parse_ctx c = {0};
@@ -446,6 +455,7 @@ bool article_parse(const char *path, char *text, size_t len, bool probe_images, 
     c.d = d;
     c.ok = true;
     c.probe_images = probe_images;
+    c.root = root;
     out->path = c.file;
     out->loc = loc_file(c.file);
 
@@ -486,17 +496,25 @@ bool article_parse(const char *path, char *text, size_t len, bool probe_images, 
     return c.ok;
 }
 
-bool article_load(const char *path, article *out, arena *a, diag *d)
+bool article_load(const char *path, const char *root, article *out, arena *a, diag *d)
 {
     size_t len;
-    char *text = read_file(path, ARTICLE_MAX_BYTES, &len);
+    char *text = read_file(path, limits.max_input_bytes, &len);
     if (!text) {
         memset(out, 0, sizeof *out);
         diag_error(d, loc_file(diag_intern(d, path)), "cannot read article: %s",
-                   errno == EFBIG ? "file larger than 16 MiB" : strerror(errno));
+                   errno == EFBIG ? "file larger than the limit (--max-input-bytes)"
+                                  : strerror(errno));
         return false;
     }
-    bool ok = article_parse(path, text, len, true, out, a, d);
+    if (limits.input_encoding) {
+        size_t nl;
+        char *converted = utf8_from_legacy(text, len, limits.input_encoding, &nl);
+        free(text);
+        text = converted;
+        len = nl;
+    }
+    bool ok = article_parse(path, root, text, len, true, out, a, d);
     free(text);
     return ok;
 }

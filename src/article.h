@@ -11,15 +11,14 @@
 #include "diag.h"
 #include "doc.h"
 
-/* Largest article file accepted, in bytes (a long article is ~50 KB). */
-#define ARTICLE_MAX_BYTES (16u << 20)
-
-bool article_load(const char *path, article *out, arena *a, diag *d);
+/* root: the issue folder; images must lie inside it (unless
+ * caps.allow_outside). NULL: no such check. */
+bool article_load(const char *path, const char *root, article *out, arena *a, diag *d);
 
 /* Parses article text already in memory (used by tests and fuzzing);
  * `path` names it in messages and anchors relative image paths. When
  * probe_images is false image files are not opened. */
-bool article_parse(const char *path, char *text, size_t len, bool probe_images, article *out,
-                   arena *a, diag *d);
+bool article_parse(const char *path, const char *root, char *text, size_t len,
+                   bool probe_images, article *out, arena *a, diag *d);
 
 #endif

@@ -19,6 +19,12 @@ int cmd_compile(int argc, char **argv, diag *d);
 const char *cli_datadir(void);
 /* The fontconfig file with the project's role aliases (malloc'd). */
 char *cli_fonts_conf(void);
+/* Options every command that reads an issue takes: --max-pages N,
+ * --max-image-pixels N, --max-input-bytes N, --allow-outside,
+ * --input-encoding tcvn3|vni. Returns 1 when argv[*i] was one (and
+ * advances *i past its value), 0 when not, -1 after a usage error. */
+int cli_common_option(int argc, char **argv, int *i, diag *d);
+
 /* Resolves a layout NAME (layouts/NAME.yaml) or FILE; malloc'd or NULL. */
 char *cli_layout_path(const char *name_or_file, const char *relative_to);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "cli.h"
 #include "flow.h"
 #include "fonts.h"
@@ -18,6 +19,7 @@
 #include "report.h"
 #include "shape.h"
 #include "template.h"
+#include "utf8.h"
 #include "util.h"
 
 const char *cli_datadir(void)
@@ -77,6 +79,64 @@ char *cli_layout_path(const char *name, const char *relative_to)
     return xasprintf("%s/layouts/%s.yaml", cli_datadir(), name);
 }
 
+static bool parse_count(const char *opt, const char *s, long lo, long hi, long *out, diag *d)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi) {
+        diag_usage(d, "%s needs a whole number from %ld to %ld, not '%s'", opt, lo, hi, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+int cli_common_option(int argc, char **argv, int *i, diag *d)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--allow-outside") == 0) {
+        limits.allow_outside = true;
+        return 1;
+    }
+    static const char *const with_value[] = {"--max-pages", "--max-image-pixels",
+                                             "--max-input-bytes", "--input-encoding", NULL};
+    int which = -1;
+    for (int k = 0; with_value[k]; k++)
+        if (strcmp(a, with_value[k]) == 0)
+            which = k;
+    if (which < 0)
+        return 0;
+    if (*i + 1 >= argc) {
+        diag_usage(d, "option '%s' needs a value", a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    long n;
+    switch (which) {
+    case 0:
+        if (!parse_count(a, v, 1, 1000000, &n, d))
+            return -1;
+        limits.max_pages = (size_t)n;
+        break;
+    case 1:
+        if (!parse_count(a, v, 1, 2000000000L, &n, d))
+            return -1;
+        limits.max_image_pixels = n;
+        break;
+    case 2:
+        if (!parse_count(a, v, 1024, 2000000000L, &n, d))
+            return -1;
+        limits.max_input_bytes = (size_t)n;
+        break;
+    default:
+        if (!utf8_legacy_parse(v, &limits.input_encoding)) {
+            diag_usage(d, "--input-encoding must be tcvn3 or vni, not '%s'", v);
+            return -1;
+        }
+    }
+    return 1;
+}
+
 typedef struct build_opts {
     const char *manifest;
     const char *output;
@@ -98,6 +158,11 @@ static bool parse_args(int argc, char **argv, build_opts *o, diag *d)
             o->strict = true;
             continue;
         }
+        int common = cli_common_option(argc, argv, &i, d);
+        if (common < 0)
+            return false;
+        if (common)
+            continue;
         if (check && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
             diag_usage(d, "check writes no PDF; use 'bulletin build' for -o");
             return false;

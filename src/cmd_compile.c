@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "fonts.h"
 #include "issue.h"
+#include "caps.h"
 #include "pdf.h"
 #include "shape.h"
 #include "template.h"
@@ -87,7 +88,7 @@ static bool load_volume(const char *path, volume *v, arena *a, diag *d)
     memset(v, 0, sizeof *v);
     v->contents = v->index = true;
     size_t len;
-    char *text = read_file(path, 1 << 20, &len);
+    char *text = read_file(path, limits.max_input_bytes, &len);
     const char *file = diag_intern(d, path);
     v->path = file;
     v->loc = loc_file(file);
@@ -220,6 +221,11 @@ static bool parse_args(int argc, char **argv, const char **vol, const char **out
                        const char **profile, diag *d)
 {
     for (int i = 0; i < argc; i++) {
+        int common = cli_common_option(argc, argv, &i, d);
+        if (common < 0)
+            return false;
+        if (common)
+            continue;
         if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0 ||
              strcmp(argv[i], "--profile") == 0) && i + 1 < argc) {
             if (argv[i][2] == 'p')

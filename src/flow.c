@@ -4,13 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "lines.h"
 #include "utf8.h"
 #include "util.h"
 
-/* More pages than any bulletin or yearly volume needs; hitting it means a
- * runaway layout, reported instead of filling the disk. */
-#define FLOW_MAX_PAGES 20000
 /* A photo takes at most this share of a column's height; taller photos
  * are cropped around their centre. */
 #define FIGURE_MAX_SHARE 0.55
@@ -505,6 +503,23 @@ static double chain_end(const flow_ctx *c, const item_list *l, size_t k, double 
     return y;
 }
 
+/* The tallest run of items kept together from item `from` on. */
+static double tallest_chain(const flow_ctx *c, const item_list *l, size_t from, double top)
+{
+    double best = 0;
+    for (size_t k = from; k < l->count;) {
+        /* Measured from the region top: grid snapping counts. */
+        double h = chain_end(c, l, k, top) - top;
+        if (h > best)
+            best = h;
+        size_t j = k;
+        while (j < l->count && (l->items[j].keep_with_next || l->items[j].kind == ITEM_GAP))
+            j++;
+        k = j + 1;
+    }
+    return best;
+}
+
 /* A block of off-grid lines (a subhead, a quote) followed by body text:
  * the white the grid adds goes above the block, not between it and the
  * text it introduces. Returns how far to move the block down. */
@@ -866,9 +881,10 @@ static void draw_running_elements(flow_ctx *c, size_t page)
 
 static bool new_page(flow_ctx *c, size_t *page, double *top)
 {
-    if (c->pl->count >= FLOW_MAX_PAGES) {
-        diag_error(c->d, loc_file(c->is->path), "the issue needs more than %d pages",
-                   FLOW_MAX_PAGES);
+    if (c->pl->count >= limits.max_pages) {
+        diag_error(c->d, loc_file(c->is->path),
+                   "the issue needs more than %zu pages (raise with --max-pages)",
+                   limits.max_pages);
         return false;
     }
     placed_page *p = ARRAY_PUSH(c->pl->pages, c->pl->count, c->pl->cap);
@@ -970,7 +986,7 @@ static double trial_spread(flow_ctx *c, const item_list *l, const fill_state *st
  * varied around it (the last takes the rest) and the most even result that
  * fits is kept; ties go to the shallower. */
 static void balance(flow_ctx *c, const item_list *l, const fill_state *st, double top,
-                    double min_h, double *bottoms)
+                    double min_h, double keep, double *bottoms)
 {
     int ncols = c->mod_cols;
     double lead = c->t->styles[ROLE_BODY].leading_pt;
@@ -992,7 +1008,7 @@ static void balance(flow_ctx *c, const item_list *l, const fill_state *st, doubl
         for (int i = 0; i < ncols - 1; i++) {
             double h = min_h + (code % steps - steps / 2) * lead / 2;
             code /= steps;
-            if (h < lead || top + h > c->text_bottom + 0.01)
+            if (h < lead || h < keep - 0.01 || top + h > c->text_bottom + 0.01)
                 ok = false;
             cand[i] = top + h;
         }
@@ -1127,6 +1143,11 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
             double lo = depth / c->mod_cols, hi = depth;
             if (lo < body_line)
                 lo = body_line;
+            /* Columns no shorter than the tallest block kept together, or
+             * balancing would split it (a widow for the sake of evenness). */
+            double keep = tallest_chain(c, &jb->body, jb->st.next, y);
+            if (lo < keep)
+                lo = keep < hi ? keep : hi;
             for (int iter = 0; iter < 24 && hi - lo > 0.25; iter++) {
                 double mid = (lo + hi) / 2;
                 fill_state t2 = jb->st;
@@ -1137,7 +1158,7 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
                     lo = mid;
             }
             double bottoms[12];
-            balance(c, &jb->body, &jb->st, y, hi, bottoms);
+            balance(c, &jb->body, &jb->st, y, hi, keep, bottoms);
             used = fill_columns(c, &jb->body, &jb->st, y, bottoms, *page, as->end_depths_pt);
             as->end_columns = c->mod_cols;
             as->end_top_pt = y;

@@ -1,5 +1,4 @@
 #include "image.h"
-
 #include <errno.h>
 #include <jpeglib.h>
 #include <png.h>
@@ -7,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "caps.h"
 
 typedef struct jpeg_failure {
     struct jpeg_error_mgr mgr;
@@ -98,6 +99,27 @@ static bool probe_png(FILE *f, const char *path, src_loc loc, image_info *out, d
     return true;
 }
 
+/* A JPEG cut short (an interrupted copy, a partial download) has no end
+ * marker; libharu would embed it as it is and viewers show grey. Some
+ * cameras append data after the marker, so the tail is searched. */
+static bool jpeg_is_complete(FILE *f, const char *path, src_loc loc, diag *d)
+{
+    unsigned char tail[65536];
+    if (fseek(f, 0, SEEK_END) != 0)
+        return true;
+    long size = ftell(f);
+    long from = size > (long)sizeof tail ? size - (long)sizeof tail : 0;
+    if (fseek(f, from, SEEK_SET) != 0)
+        return true;
+    size_t n = fread(tail, 1, sizeof tail, f);
+    for (size_t i = n; i >= 2; i--)
+        if (tail[i - 2] == 0xFF && tail[i - 1] == 0xD9)
+            return true;
+    diag_error(d, loc, "image '%s' is truncated (the JPEG has no end marker); copy it again",
+               path);
+    return false;
+}
+
 bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
 {
     FILE *f = fopen(path, "rb");
@@ -113,7 +135,7 @@ bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
         diag_error(d, loc, "image '%s' is empty (0 bytes)", path);
         ok = false;
     } else if (n >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
-        ok = probe_jpeg(f, path, loc, out, d);
+        ok = probe_jpeg(f, path, loc, out, d) && jpeg_is_complete(f, path, loc, d);
     } else if (n == 8 && png_sig_cmp(magic, 0, 8) == 0) {
         ok = probe_png(f, path, loc, out, d);
     } else {
@@ -122,9 +144,11 @@ bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
     }
     fclose(f);
     if (ok && (out->width <= 0 || out->height <= 0 ||
-               (long)out->width * out->height > IMAGE_MAX_PIXELS)) {
-        diag_error(d, loc, "image '%s' claims %d x %d pixels; the limit is %ld pixels", path,
-                   out->width, out->height, IMAGE_MAX_PIXELS);
+               (long)out->width * out->height > limits.max_image_pixels)) {
+        diag_error(d, loc,
+                   "image '%s' claims %d x %d pixels; the limit is %ld pixels "
+                   "(--max-image-pixels)",
+                   path, out->width, out->height, limits.max_image_pixels);
         ok = false;
     }
     return ok;
@@ -162,7 +186,7 @@ bool image_decode_png(const char *path, src_loc loc, image_pixels *out, diag *d)
     png_init_io(png, f);
     png_read_info(png, info);
     int w = (int)png_get_image_width(png, info), h = (int)png_get_image_height(png, info);
-    if ((long)w * h > IMAGE_MAX_PIXELS)
+    if ((long)w * h > limits.max_image_pixels)
         png_error(png, "too large");
     int type = png_get_color_type(png, info);
     /* Everything becomes 8-bit gray or RGB, plus alpha when there is any. */

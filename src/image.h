@@ -26,10 +26,6 @@ typedef struct image_pixels {
     unsigned char *alpha;   /* width * height, or NULL when opaque */
 } image_pixels;
 
-/* Largest photo accepted, in pixels; a bigger claim is refused before any
- * pixel memory is allocated. */
-#define IMAGE_MAX_PIXELS (100L * 1000 * 1000)
-
 /* Probes path. On failure records an error at `loc` naming the file and the
  * reason, and returns false. */
 bool image_probe(const char *path, src_loc loc, image_info *out, diag *d);

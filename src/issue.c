@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "article.h"
+#include "caps.h"
 #include "utf8.h"
 #include "util.h"
 #include "yml.h"
@@ -164,8 +165,16 @@ bool issue_load_articles(issue *is, arena *a, diag *d)
             ok = false;
             continue;
         }
+        if (!limits.allow_outside && !path_is_inside(slot->path, is->dir)) {
+            diag_error(d, slot->loc,
+                       "article '%s' lies outside the issue folder %s; move it into the folder "
+                       "(or build with --allow-outside)",
+                       slot->path, is->dir);
+            ok = false;
+            continue;
+        }
         article hints = *slot;
-        if (!article_load(hints.path, slot, a, d)) {
+        if (!article_load(hints.path, is->dir, slot, a, d)) {
             ok = false;
             continue;
         }
@@ -180,12 +189,20 @@ bool issue_load_articles(issue *is, arena *a, diag *d)
 bool issue_load(const char *path, issue *out, arena *a, diag *d)
 {
     size_t len;
-    char *text = read_file(path, 1 << 20, &len);
+    char *text = read_file(path, limits.max_input_bytes, &len);
     if (!text) {
         memset(out, 0, sizeof *out);
         diag_error(d, loc_file(diag_intern(d, path)), "cannot read the issue manifest: %s",
-                   errno == EFBIG ? "file larger than 1 MiB" : strerror(errno));
+                   errno == EFBIG ? "file larger than the limit (--max-input-bytes)"
+                                  : strerror(errno));
         return false;
+    }
+    if (limits.input_encoding) {
+        size_t nl;
+        char *converted = utf8_from_legacy(text, len, limits.input_encoding, &nl);
+        free(text);
+        text = converted;
+        len = nl;
     }
     bool ok = issue_parse(path, text, len, out, a, d);
     free(text);

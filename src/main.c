@@ -20,6 +20,12 @@ static const char usage_text[] =
     "  compile a year's issues in one volume with contents and index\n"
     "  fonts   show which font file each style resolves to and its Vietnamese coverage\n"
     "\n"
+    "\n"
+    "Options of build, check and compile:\n"
+    "  --input-encoding tcvn3|vni   articles and manifest are in a legacy encoding\n"
+    "  --allow-outside              let an issue use files outside its folder\n"
+    "  --max-pages N (20000)  --max-image-pixels N (100000000)  --max-input-bytes N (16 MiB)\n"
+    "\n"
     "Exit status: 0 success, 1 bad input, 2 bad usage, 3 internal error.\n";
 
 static const char build_help[] =

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "utf8.h"
 #include "util.h"
 #include "yml.h"
@@ -343,7 +344,7 @@ static bool load_page(const yml *y, yml_node map, template *t, arena *a, diag *d
 bool template_load(template *t, const char *path, arena *a, diag *d)
 {
     size_t len;
-    char *text = read_file(path, 1 << 20, &len);
+    char *text = read_file(path, limits.max_input_bytes, &len);
     const char *file = diag_intern(d, path);
     if (!text) {
         diag_error(d, loc_file(file), "cannot read layout template: %s", strerror(errno));

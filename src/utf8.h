@@ -32,6 +32,15 @@ bool utf8_is_nfc(const char *s, size_t len);
 /* Removes a leading UTF-8 byte-order mark, in place; returns the new length. */
 size_t utf8_strip_bom(char *text, size_t len);
 
+/* Legacy Vietnamese encodings: TCVN3 (ABC, TCVN 5712 VN3) and VNI. */
+enum legacy_encoding { LEGACY_NONE = 0, LEGACY_TCVN3 = 1, LEGACY_VNI = 2 };
+bool utf8_legacy_parse(const char *name, int *out);
+
+/* Converts a legacy-encoded file to NFC UTF-8 (malloc'd, NUL-terminated).
+ * Accepts the raw bytes, or the same bytes already read as Windows-1252 and
+ * saved as UTF-8 (what a copy through another program produces). */
+char *utf8_from_legacy(const char *text, size_t len, int encoding, size_t *out_len);
+
 /* Upper-cases s (Unicode simple case mapping), malloc'd. */
 char *utf8_upper(const char *s, size_t len, size_t *out_len);
 

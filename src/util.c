@@ -230,6 +230,19 @@ bool path_is_regular_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+bool path_is_inside(const char *path, const char *root)
+{
+    char *p = realpath(path, NULL), *r = realpath(root, NULL);
+    bool inside = false;
+    if (p && r) {
+        size_t n = strlen(r);
+        inside = strncmp(p, r, n) == 0 && (p[n] == '/' || p[n] == '\0' || (n == 1 && r[0] == '/'));
+    }
+    free(p);
+    free(r);
+    return inside;
+}
+
 bool parse_decimal(const char *s, double *out)
 {
     const char *p = s;

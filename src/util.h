@@ -51,6 +51,9 @@ char *path_dirname(const char *path);
 /* Joins dir and rel unless rel is absolute. */
 char *path_join(const char *dir, const char *rel);
 bool path_is_regular_file(const char *path);
+/* Whether path, resolved (symbolic links and ".." followed), lies inside
+ * the folder root. False when either cannot be resolved. */
+bool path_is_inside(const char *path, const char *root);
 
 /* Locale-independent decimal parser: [+-]digits[.digits]. Returns false on
  * anything else. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "caps.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -19,8 +20,60 @@ static src_loc mark_loc(const yml *y, yaml_mark_t m)
     return (src_loc){y->file, (int)m.line + y->first_line, (int)m.column + 1};
 }
 
+/* libyaml builds documents recursively and has no depth limit, so a file
+ * of ten thousand '[' would overflow the stack: nesting is measured first
+ * (flow brackets outside quotes and comments, and block indentation). */
+static bool nesting_ok(const char *file, const char *text, size_t len, int first_line, diag *d)
+{
+    int depth = 0, line = first_line, col = 1;
+    bool single = false, dbl = false, comment = false, line_start = true;
+    int indent = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (ch == '\n') {
+            line++;
+            col = 1;
+            comment = false;
+            line_start = true;
+            indent = 0;
+            continue;
+        }
+        if (line_start && ch == ' ') {
+            if (++indent > 4 * limits.max_yaml_depth) {
+                diag_error(d, (src_loc){file, line, col}, "YAML indented too deeply (more than %d "
+                           "levels)", limits.max_yaml_depth);
+                return false;
+            }
+        } else {
+            line_start = false;
+        }
+        if (!comment) {
+            if (ch == '\'' && !dbl)
+                single = !single;
+            else if (ch == '"' && !single && (i == 0 || text[i - 1] != '\\'))
+                dbl = !dbl;
+            else if (ch == '#' && !single && !dbl && (i == 0 || text[i - 1] == ' ' || col == 1))
+                comment = true;
+            else if (!single && !dbl && (ch == '[' || ch == '{')) {
+                if (++depth > limits.max_yaml_depth) {
+                    diag_error(d, (src_loc){file, line, col},
+                               "YAML nested too deeply (more than %d levels)",
+                               limits.max_yaml_depth);
+                    return false;
+                }
+            } else if (!single && !dbl && (ch == ']' || ch == '}') && depth > 0)
+                depth--;
+        }
+        if (((unsigned char)ch & 0xC0) != 0x80)
+            col++;
+    }
+    return true;
+}
+
 yml *yml_parse(const char *file, const char *text, size_t len, int first_line, diag *d)
 {
+    if (!nesting_ok(diag_intern(d, file), text, len, first_line, d))
+        return NULL;
     yml *y = xcalloc(1, sizeof(yml));
     y->file = diag_intern(d, file);
     y->first_line = first_line;

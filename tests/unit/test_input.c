@@ -88,7 +88,7 @@ static void article_ok(void)
                      "Dòng mềm.\n\n## Tiêu đề phụ\n\n![Chú thích ảnh](../images/b.png)\n\n"
                      "- một\n- hai\n\n> Trích dẫn\n");
     article art;
-    bool ok = article_parse("so/articles/x.md", text, strlen(text), false, &art, a, d);
+    bool ok = article_parse("so/articles/x.md", NULL, text, strlen(text), false, &art, a, d);
     CHECK(ok, "article: parses");
     if (!ok)
         harness_dump(d);
@@ -132,7 +132,7 @@ static void article_nfd(void)
     char *text = dup("---\ntitle: \"Tu\xcc\x9b tu\xcc\x9bo\xcc\x9b\xcc\x89ng\"\n---\n"
                      "\xc4\x90" "a\xcc\x82\xcc\x89y ma\xcc\xa3nh\n");
     article art;
-    bool ok = article_parse("x.md", text, strlen(text), false, &art, a, d);
+    bool ok = article_parse("x.md", NULL, text, strlen(text), false, &art, a, d);
     CHECK(ok && strcmp(art.title, "Tư tưởng") == 0, "article: NFD title stored as NFC");
     CHECK(ok && art.block_count == 1 && strcmp(art.blocks[0].text, "Đẩy mạnh") == 0,
           "article: NFD body stored as NFC");
@@ -170,7 +170,7 @@ static void article_errors(void)
         char *text = xmalloc(len + 1);
         memcpy(text, cases[i].text, len + 1);
         article art;
-        bool ok = article_parse("x.md", text, len, true, &art, a, d);
+        bool ok = article_parse("x.md", NULL, text, len, true, &art, a, d);
         CHECK(!ok && DIAG_HAS(d, cases[i].expect), "article error: %s", cases[i].name);
         if (ok || !DIAG_HAS(d, cases[i].expect))
             harness_dump(d);

@@ -281,8 +281,8 @@ static int run(build_opts *opts, diag *d)
     if (layout) {
         layout_path = cli_layout_path(layout, o.layout ? "." : is.dir);
         if (!path_is_regular_file(layout_path)) {
-            diag_error(d, o.layout ? (src_loc){0} : is.loc, "layout '%s' not found (looked for %s)",
-                       layout, layout_path);
+            diag_error(d, o.layout ? (src_loc){0} : is.layout_loc,
+                       "layout '%s' not found (looked for %s)", layout, layout_path);
             goto done;
         }
     } else {

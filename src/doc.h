@@ -96,6 +96,7 @@ typedef struct issue {
     const char *title;
     const char *organisation;
     const char *layout; /* name or file, may be NULL */
+    src_loc layout_loc;
     const char *profile;
     const char *kind;
     long number;

@@ -17,6 +17,8 @@
  * its headline band. */
 #define MIN_BODY_LINES 3
 #define LEAD_HEADLINE_SCALE 1.3
+/* Largest piece of a paragraph shaped and broken at once. */
+#define PARAGRAPH_PIECE_BYTES (48 * 1024)
 
 typedef enum item_kind { ITEM_LINE, ITEM_GAP, ITEM_FIGURE } item_kind;
 
@@ -235,8 +237,42 @@ static void push_paragraph(flow_ctx *c, item_list *l, style_role role, const cha
 {
     const style *s = &c->t->styles[role];
     push_gap(l, s->space_before_pt);
-    setting st = set_text(c, role, text, len, spans, span_count, width, indent, loc);
-    push_lines(c, l, role, st, keep_all);
+    /* A huge paragraph (a pasted database dump, 10 MB without a break) is
+     * set in pieces cut at spaces, so shaping and line breaking work on
+     * bounded amounts at a time. Each piece ends on a full line. */
+    size_t start = 0;
+    while (start < len) {
+        size_t end = len;
+        if (len - start > PARAGRAPH_PIECE_BYTES) {
+            end = start + PARAGRAPH_PIECE_BYTES;
+            while (end > start + PARAGRAPH_PIECE_BYTES / 2 && text[end] != ' ')
+                end--;
+            if (text[end] != ' ') /* no space at all: cut between characters */
+                while (end > start && ((unsigned char)text[end] & 0xC0) == 0x80)
+                    end--;
+        }
+        /* The spans of this piece, shifted to its start. */
+        span *piece = NULL;
+        size_t pc = 0;
+        if (spans) {
+            piece = xmalloc((span_count ? span_count : 1) * sizeof *piece);
+            for (size_t i = 0; i < span_count; i++) {
+                size_t a = spans[i].offset, b = spans[i].offset + spans[i].len;
+                if (b <= start || a >= end)
+                    continue;
+                a = a < start ? start : a;
+                b = b > end ? end : b;
+                piece[pc++] = (span){a - start, b - a, spans[i].flags};
+            }
+        }
+        setting st = set_text(c, role, text + start, end - start, piece, pc, width,
+                              start ? 0 : indent, loc);
+        free(piece);
+        push_lines(c, l, role, st, keep_all);
+        start = end;
+        while (start < len && text[start] == ' ')
+            start++;
+    }
     if (keep_all && l->count)
         l->items[l->count - 1].keep_with_next = true;
     push_gap(l, s->space_after_pt);

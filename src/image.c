@@ -99,6 +99,33 @@ static bool probe_png(FILE *f, const char *path, src_loc loc, image_info *out, d
     return true;
 }
 
+/* A PNG cut short or with a broken chunk structure: walk the chunk
+ * headers (cheap: no decoding) to the IEND chunk. */
+static bool png_is_complete(FILE *f, const char *path, src_loc loc, diag *d)
+{
+    if (fseek(f, 8, SEEK_SET) != 0)
+        return true;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    long pos = 8;
+    while (pos + 12 <= size) {
+        unsigned char h[8];
+        if (fseek(f, pos, SEEK_SET) != 0 || fread(h, 1, 8, f) != 8)
+            break;
+        unsigned long chunk = (unsigned long)h[0] << 24 | (unsigned long)h[1] << 16 |
+                              (unsigned long)h[2] << 8 | h[3];
+        if (memcmp(h + 4, "IEND", 4) == 0)
+            return true;
+        if (chunk > 0x7FFFFFFFUL || pos + 12 + (long)chunk > size)
+            break;
+        pos += 12 + (long)chunk;
+    }
+    diag_error(d, loc, "image '%s' is truncated or corrupt (the PNG ends before its last "
+               "chunk); copy it again",
+               path);
+    return false;
+}
+
 /* A JPEG cut short (an interrupted copy, a partial download) has no end
  * marker; libharu would embed it as it is and viewers show grey. Some
  * cameras append data after the marker, so the tail is searched. */
@@ -137,7 +164,7 @@ bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
     } else if (n >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
         ok = probe_jpeg(f, path, loc, out, d) && jpeg_is_complete(f, path, loc, d);
     } else if (n == 8 && png_sig_cmp(magic, 0, 8) == 0) {
-        ok = probe_png(f, path, loc, out, d);
+        ok = probe_png(f, path, loc, out, d) && png_is_complete(f, path, loc, d);
     } else {
         diag_error(d, loc, "image '%s' is neither JPEG nor PNG; convert it to one of them", path);
         ok = false;

@@ -103,6 +103,7 @@ bool issue_parse(const char *path, char *text, size_t len, issue *out, arena *a,
     ok &= yml_get_date(y, root, "date", &out->year, &out->month, &out->day, d);
     ok &= yml_get_text(y, root, "organisation", a, &org, d);
     ok &= yml_get_text(y, root, "layout", a, &layout, d);
+    out->layout_loc = yml_get(y, root, "layout") ? yml_loc(y, yml_get(y, root, "layout")) : out->loc;
     ok &= yml_get_text(y, root, "profile", a, &profile, d);
     ok &= yml_get_text(y, root, "kind", a, &kind, d);
     out->title = title;

@@ -99,6 +99,29 @@ static bool probe_png(FILE *f, const char *path, src_loc loc, image_info *out, d
     return true;
 }
 
+/* The size a PNG claims, read from its IHDR before libpng sees the file,
+ * so a hostile header is refused before anything is allocated for it. */
+static bool png_too_large(FILE *f, const char *path, src_loc loc, diag *d)
+{
+    unsigned char h[24];
+    bool large = false;
+    if (fseek(f, 0, SEEK_SET) == 0 && fread(h, 1, 24, f) == 24 && memcmp(h + 12, "IHDR", 4) == 0) {
+        unsigned long w = (unsigned long)h[16] << 24 | (unsigned long)h[17] << 16 |
+                          (unsigned long)h[18] << 8 | h[19];
+        unsigned long ht = (unsigned long)h[20] << 24 | (unsigned long)h[21] << 16 |
+                           (unsigned long)h[22] << 8 | h[23];
+        if (w && ht && (double)w * (double)ht > (double)limits.max_image_pixels) {
+            diag_error(d, loc,
+                       "image '%s' claims %lu x %lu pixels; the limit is %ld pixels "
+                       "(--max-image-pixels)",
+                       path, w, ht, limits.max_image_pixels);
+            large = true;
+        }
+    }
+    rewind(f);
+    return large;
+}
+
 /* A PNG cut short or with a broken chunk structure: walk the chunk
  * headers (cheap: no decoding) to the IEND chunk. */
 static bool png_is_complete(FILE *f, const char *path, src_loc loc, diag *d)
@@ -163,8 +186,10 @@ bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
         ok = false;
     } else if (n >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
         ok = probe_jpeg(f, path, loc, out, d) && jpeg_is_complete(f, path, loc, d);
-    } else if (n == 8 && png_sig_cmp(magic, 0, 8) == 0) {
+    } else if (n == 8 && png_sig_cmp(magic, 0, 8) == 0 && !png_too_large(f, path, loc, d)) {
         ok = probe_png(f, path, loc, out, d) && png_is_complete(f, path, loc, d);
+    } else if (n == 8 && png_sig_cmp(magic, 0, 8) == 0) {
+        ok = false; /* too large: reported by png_too_large */
     } else {
         diag_error(d, loc, "image '%s' is neither JPEG nor PNG; convert it to one of them", path);
         ok = false;

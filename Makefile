@@ -35,10 +35,17 @@ LIB_OBJ    = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(OBJDIR)/tests/%)
 
+FUZZ_TARGETS = manifest article template text
+FUZZ_TIME ?= 60
+REPLAY_BIN = $(FUZZ_TARGETS:%=$(OBJDIR)/fuzz/replay_%)
+CFLAGS_fuzz = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+LDFLAGS_fuzz = -fsanitize=address,undefined
+
 DEMO_ISSUE = examples/ban-tin-mau/issue.yaml
 DEMO_PDF   = ban-tin-mau.pdf
 
-.PHONY: all deps demo test test-unit test-e2e test-asan install clean format typo-report
+.PHONY: all deps demo test test-unit test-e2e test-asan test-valgrind install clean format \
+        typo-report fuzz fuzz-bins
 
 all: bulletin
 
@@ -52,6 +59,31 @@ $(OBJDIR)/bulletin: $(OBJDIR)/main.o $(LIB_OBJ)
 
 $(OBJDIR)/%.o: src/%.c $(wildcard src/*.h) | $(OBJDIR)/.deps-ok
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Fuzz harnesses with a plain main: saved inputs replay in make test.
+$(OBJDIR)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/fuzz $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDLIBS)
+
+# libFuzzer builds (clang): make fuzz FUZZ_TIME=seconds-per-target.
+$(OBJDIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/fuzz -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(OBJDIR)/fuzz/fuzz_%)
+
+fuzz:
+	@command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang libclang-rt-14-dev)"; exit 1; }
+	$(MAKE) build=fuzz CC=clang fuzz-bins
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus-$$t build/fuzz/artifacts; \
+	  echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 build/fuzz/fuzz/fuzz_$$t build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+	    -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	    -artifact_prefix=build/fuzz/artifacts/$$t- -print_final_stats=1 2>build/fuzz/$$t.log \
+	    || { tail -40 build/fuzz/$$t.log; echo "fuzz: $$t FAILED; input saved in build/fuzz/artifacts"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_runs|^stat::peak_rss_mb' build/fuzz/$$t.log | tr '\n' ' '; echo; \
+	done
 
 $(OBJDIR)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -70,14 +102,18 @@ demo: bulletin
 	./bulletin build $(DEMO_ISSUE) -o $(DEMO_PDF)
 	@echo "wrote $(DEMO_PDF)"
 
-test: bulletin $(UNIT_BIN)
+test: bulletin $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(OBJDIR)
 
 test-asan:
 	$(MAKE) build=sanitize bulletin-asan
 	@ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 BULLETIN_DATADIR=$(CURDIR) BULLETIN_BIN=build/sanitize/bulletin sh tests/run.sh build/sanitize
 
-bulletin-asan: $(OBJDIR)/bulletin $(UNIT_BIN)
+bulletin-asan: $(OBJDIR)/bulletin $(UNIT_BIN) $(REPLAY_BIN)
+
+# The whole suite with every bulletin run under valgrind (slow).
+test-valgrind: bulletin $(UNIT_BIN) $(REPLAY_BIN)
+	@VALGRIND=1 BULLETIN_BIN=$(CURDIR)/tests/valgrind-bulletin sh tests/run.sh $(OBJDIR)
 
 install: bulletin
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/layouts $(DESTDIR)$(SHAREDIR)/fonts

@@ -345,11 +345,19 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
 {
     size_t len;
     char *text = read_file(path, limits.max_input_bytes, &len);
-    const char *file = diag_intern(d, path);
     if (!text) {
-        diag_error(d, loc_file(file), "cannot read layout template: %s", strerror(errno));
+        diag_error(d, loc_file(diag_intern(d, path)), "cannot read layout template: %s",
+                   strerror(errno));
         return false;
     }
+    bool ok = template_parse(t, path, text, len, a, d);
+    free(text);
+    return ok;
+}
+
+bool template_parse(template *t, const char *path, char *text, size_t len, arena *a, diag *d)
+{
+    const char *file = diag_intern(d, path);
     bool ok = false;
     yml *y = NULL;
     len = utf8_strip_bom(text, len);
@@ -434,6 +442,5 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
         ok = template_validate(t, loc_file(file), d);
 done:
     yml_free(y);
-    free(text);
     return ok;
 }

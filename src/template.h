@@ -64,6 +64,8 @@ void template_default(template *t);
  * recording errors (file:line:col) for syntax errors, unknown keys, wrong
  * types and geometry that does not fit the page. */
 bool template_load(template *t, const char *path, arena *a, diag *d);
+/* The same from text in memory (tests, fuzzing); path names it. */
+bool template_parse(template *t, const char *path, char *text, size_t len, arena *a, diag *d);
 /* Checks that the geometry works (columns fit the page, sizes positive). */
 bool template_validate(const template *t, src_loc loc, diag *d);
 const char *template_role_name(style_role role);

@@ -10,7 +10,8 @@ DEB_LIBS  = libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libcma
             libyaml-dev libunibreak-dev libutf8proc-dev libpng-dev libjpeg-dev libicu-dev \
             pkg-config
 DEB_TOOLS = fonts-liberation2 fonts-noto-core qpdf poppler-utils icu-devtools mupdf-tools imagemagick \
-            icc-profiles-free default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
+            icc-profiles-free default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java \
+            clang libclang-rt-14-dev valgrind
 
 build     ?= release
 CC        ?= cc
@@ -78,11 +79,11 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus-$$t build/fuzz/artifacts; \
 	  echo "fuzz: $$t for $(FUZZ_TIME) s"; \
-	  ASAN_OPTIONS=detect_leaks=1 build/fuzz/fuzz/fuzz_$$t build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp build/fuzz/fuzz/fuzz_$$t build/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
 	    -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 	    -artifact_prefix=build/fuzz/artifacts/$$t- -print_final_stats=1 2>build/fuzz/$$t.log \
 	    || { tail -40 build/fuzz/$$t.log; echo "fuzz: $$t FAILED; input saved in build/fuzz/artifacts"; exit 1; }; \
-	  grep -E '^stat::number_of_executed_runs|^stat::peak_rss_mb' build/fuzz/$$t.log | tr '\n' ' '; echo; \
+	  grep -E '^stat::number_of_executed_units|^stat::new_units_added|^stat::peak_rss_mb' build/fuzz/$$t.log | tr '\n' ' '; echo; \
 	done
 
 $(OBJDIR)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_OBJ)

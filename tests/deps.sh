@@ -14,6 +14,8 @@ done
 [ -f /usr/share/color/icc/sRGB.icc ] || missing="yes"
 [ -f /usr/share/java/preflight.jar ] && [ -f /usr/share/java/jaxb-api.jar ] || missing="yes"
 command -v java >/dev/null 2>&1 || missing="yes"
+command -v clang >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1 || missing="yes"
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || missing="yes"
 for tool in qpdf pdffonts pdftotext pdfinfo pdfimages uconv mutool; do
     command -v "$tool" >/dev/null 2>&1 || missing="yes"
 done

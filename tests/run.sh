@@ -22,12 +22,12 @@ run() { # name command...
 
 for t in "$objdir"/tests/test_*; do
     [ -x "$t" ] || continue
-    run "$(basename "$t")" ${VALGRIND:+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite} "$t"
+    run "$(basename "$t")" ${VALGRIND:+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp} "$t"
 done
 for t in manifest article template text; do
     r="$objdir/fuzz/replay_$t"
     [ -x "$r" ] || continue
-    run "replay_$t" ${VALGRIND:+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite} \
+    run "replay_$t" ${VALGRIND:+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp} \
         "$r" "$t" "tests/fuzz/corpus/$t" "tests/fuzz/crashes/$t"
 done
 mkdir -p "$work/e2e"

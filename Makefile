@@ -108,7 +108,7 @@ test: bulletin $(UNIT_BIN) $(REPLAY_BIN)
 
 test-asan:
 	$(MAKE) build=sanitize bulletin-asan
-	@ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 BULLETIN_DATADIR=$(CURDIR) BULLETIN_BIN=build/sanitize/bulletin sh tests/run.sh build/sanitize
+	@ASAN_OPTIONS=detect_leaks=1:exitcode=86 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 BULLETIN_DATADIR=$(CURDIR) BULLETIN_BIN=build/sanitize/bulletin sh tests/run.sh build/sanitize
 
 bulletin-asan: $(OBJDIR)/bulletin $(UNIT_BIN) $(REPLAY_BIN)
 

@@ -17,6 +17,12 @@ static shaper *sh;
 static int chains[4];
 static template tpl;
 
+static void teardown(void)
+{
+    shape_free(sh);
+    fonts_free(fonts);
+}
+
 static void setup(void)
 {
     diag *d = diag_new();
@@ -29,6 +35,7 @@ static void setup(void)
     diag_free(d);
     sh = shape_new(fonts);
     template_default(&tpl);
+    atexit(teardown);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,6 +7,7 @@
 
 #include "utf8.h"
 #include "util.h"
+#include "timing.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
@@ -59,7 +60,7 @@ static int is_digit_before_space(const char *text, size_t space_at)
     return i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9';
 }
 
-void breaks_find(const char *text, size_t len, unsigned options, uint8_t *out)
+static void breaks_find_untimed(const char *text, size_t len, unsigned options, uint8_t *out)
 {
     pthread_once(&init_once, init_tables);
     memset(out, BREAK_NONE, len + 1);
@@ -86,4 +87,11 @@ void breaks_find(const char *text, size_t len, unsigned options, uint8_t *out)
         i += k;
     }
     free(brks);
+}
+
+void breaks_find(const char *text, size_t len, unsigned options, uint8_t *out)
+{
+    timing_push(STAGE_BREAKING);
+    breaks_find_untimed(text, len, options, out);
+    timing_pop();
 }

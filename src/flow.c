@@ -8,6 +8,7 @@
 #include "lines.h"
 #include "utf8.h"
 #include "util.h"
+#include "timing.h"
 
 /* A photo takes at most this share of a column's height; taller photos
  * are cropped around their centre. */
@@ -1611,8 +1612,8 @@ static bool place_filling(flow_ctx *c, const issue *is, size_t index, const arti
     return ok;
 }
 
-page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shaper *sh,
-                      arena *a, diag *d)
+static page_list *flow_issue_untimed(const issue *is, const template *t, font_set *fonts,
+                                     shaper *sh, arena *a, diag *d)
 {
     page_list *pl = xcalloc(1, sizeof *pl);
     pl->stats = xcalloc(is->article_count ? is->article_count : 1, sizeof(article_stats));
@@ -1681,6 +1682,15 @@ page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shape
     return pl;
 }
 
+page_list *flow_issue(const issue *is, const template *t, font_set *fonts, shaper *sh,
+                      arena *a, diag *d)
+{
+    timing_push(STAGE_LAYOUT);
+    page_list *result = flow_issue_untimed(is, t, fonts, sh, a, d);
+    timing_pop();
+    return result;
+}
+
 void flow_free(page_list *pl)
 {
     if (!pl)
@@ -1693,8 +1703,9 @@ void flow_free(page_list *pl)
     free(pl);
 }
 
-page_list *flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
-                        const flow_entry *entries, size_t count, arena *a, diag *d)
+static page_list *flow_entries_untimed(const template *t, font_set *fonts, shaper *sh,
+                                       const char *folio_title, const flow_entry *entries,
+                                       size_t count, arena *a, diag *d)
 {
     page_list *pl = xcalloc(1, sizeof *pl);
     pl->width_pt = t->page_width_pt;
@@ -1765,4 +1776,13 @@ page_list *flow_entries(const template *t, font_set *fonts, shaper *sh, const ch
         free(l.items);
     }
     return pl;
+}
+
+page_list *flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
+                        const flow_entry *entries, size_t count, arena *a, diag *d)
+{
+    timing_push(STAGE_LAYOUT);
+    page_list * result = flow_entries_untimed(t, fonts, sh, folio_title, entries, count, a, d);
+    timing_pop();
+    return result;
 }

@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "util.h"
+#include "timing.h"
 
 typedef struct face_slot {
     face f;
@@ -37,7 +38,7 @@ struct font_set {
     diag *d;
 };
 
-font_set *fonts_open(const char *conf_file, diag *d)
+static font_set *fonts_open_untimed(const char *conf_file, diag *d)
 {
     font_set *fs = xcalloc(1, sizeof *fs);
     fs->d = d;
@@ -65,6 +66,14 @@ font_set *fonts_open(const char *conf_file, diag *d)
         return NULL;
     }
     return fs;
+}
+
+font_set *fonts_open(const char *conf_file, diag *d)
+{
+    timing_push(STAGE_FONTS);
+    font_set *result = fonts_open_untimed(conf_file, d);
+    timing_pop();
+    return result;
 }
 
 void fonts_free(font_set *fs)
@@ -245,8 +254,8 @@ static FcPattern *make_pattern(FcConfig *config, const char *family, int weight,
     return p;
 }
 
-int fonts_chain(font_set *fs, const char *family, int weight, bool italic, src_loc loc,
-                diag *d)
+static int fonts_chain_untimed(font_set *fs, const char *family, int weight, bool italic,
+                               src_loc loc, diag *d)
 {
     for (size_t i = 0; i < fs->chain_count; i++) {
         chain *c = &fs->chains[i];
@@ -298,6 +307,15 @@ int fonts_chain(font_set *fs, const char *family, int weight, bool italic, src_l
     for (int i = 0; i < n; i++)
         c->fallback_ids[i] = -1;
     return (int)(fs->chain_count - 1);
+}
+
+int fonts_chain(font_set *fs, const char *family, int weight, bool italic, src_loc loc,
+                diag *d)
+{
+    timing_push(STAGE_FONTS);
+    int result = fonts_chain_untimed(fs, family, weight, italic, loc, d);
+    timing_pop();
+    return result;
 }
 
 face *fonts_chain_primary(font_set *fs, int chain_id)

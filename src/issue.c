@@ -9,6 +9,7 @@
 #include "utf8.h"
 #include "util.h"
 #include "yml.h"
+#include "timing.h"
 
 static bool parse_colophon(const yml *y, yml_node n, colophon *c, arena *a, diag *d)
 {
@@ -156,7 +157,7 @@ bool issue_parse(const char *path, char *text, size_t len, issue *out, arena *a,
     return ok;
 }
 
-bool issue_load_articles(issue *is, arena *a, diag *d)
+static bool issue_load_articles_untimed(issue *is, arena *a, diag *d)
 {
     bool ok = true;
     for (size_t i = 0; i < is->article_count; i++) {
@@ -187,7 +188,15 @@ bool issue_load_articles(issue *is, arena *a, diag *d)
     return ok;
 }
 
-bool issue_load(const char *path, issue *out, arena *a, diag *d)
+bool issue_load_articles(issue *is, arena *a, diag *d)
+{
+    timing_push(STAGE_PARSE);
+    bool result = issue_load_articles_untimed(is, a, d);
+    timing_pop();
+    return result;
+}
+
+static bool issue_load_untimed(const char *path, issue *out, arena *a, diag *d)
 {
     size_t len;
     char *text = read_file(path, limits.max_input_bytes, &len);
@@ -210,4 +219,12 @@ bool issue_load(const char *path, issue *out, arena *a, diag *d)
     if (ok)
         ok = issue_load_articles(out, a, d);
     return ok;
+}
+
+bool issue_load(const char *path, issue *out, arena *a, diag *d)
+{
+    timing_push(STAGE_PARSE);
+    bool result = issue_load_untimed(path, out, a, d);
+    timing_pop();
+    return result;
 }

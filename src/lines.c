@@ -8,6 +8,7 @@
 #include "breaks.h"
 #include "utf8.h"
 #include "util.h"
+#include "timing.h"
 
 #define LINE_PENALTY 10.0
 #define RAGGED_LINE_PENALTY 2000.0
@@ -255,8 +256,8 @@ double lines_set_width(const line *ln)
            ln->letter_adjust_pt * ln->gaps;
 }
 
-line_list lines_break(const glyph_run *run, const style *st, double width_pt,
-                      double first_indent_pt, src_loc loc, arena *a, diag *d)
+static line_list lines_break_untimed(const glyph_run *run, const style *st, double width_pt,
+                                     double first_indent_pt, src_loc loc, arena *a, diag *d)
 {
     line_list out = {0};
     size_t n = run->count;
@@ -391,4 +392,13 @@ line_list lines_break(const glyph_run *run, const style *st, double width_pt,
     free(spaces);
     free(gaps);
     return out;
+}
+
+line_list lines_break(const glyph_run *run, const style *st, double width_pt,
+                      double first_indent_pt, src_loc loc, arena *a, diag *d)
+{
+    timing_push(STAGE_BREAKING);
+    line_list result = lines_break_untimed(run, st, width_pt, first_indent_pt, loc, a, d);
+    timing_pop();
+    return result;
 }

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "timing.h"
 
 static const char usage_text[] =
     "Usage:\n"
@@ -132,8 +133,14 @@ int main(int argc, char **argv)
             fputs(c->help, stdout);
             return 0;
         }
+    /* Developer switch for `make bench`: per-stage times as JSON. */
+    const char *timings = getenv("BULLETIN_TIMINGS");
+    if (timings && *timings)
+        timing_enable();
     diag *d = diag_new();
     int status = c->run(argc - 2, argv + 2, d);
+    if (timings && *timings && !timing_write_json(timings))
+        fprintf(stderr, "bulletin: warning: cannot write timings to %s\n", timings);
     diag_print(d, stderr);
     if (status == 0)
         status = diag_exit_status(d);

@@ -13,6 +13,7 @@
 #include "pdf_font.h"
 #include "utf8.h"
 #include "util.h"
+#include "timing.h"
 
 typedef struct image_rec {
     char *path; /* canonical */
@@ -715,7 +716,7 @@ static HPDF_Outline add_bookmark(writer *w, HPDF_Outline parent, const char *tit
 
 /* ---- output ---------------------------------------------------------- */
 
-static bool save(writer *w, const char *out_path)
+static bool save_untimed(writer *w, const char *out_path)
 {
     if (HPDF_SaveToStream(w->doc) != HPDF_OK)
         return lib_failed(w, "serialising the document");
@@ -735,6 +736,15 @@ static bool save(writer *w, const char *out_path)
         return false;
     }
     return true;
+}
+
+/* Serialisation is where libharu compresses every stream. */
+static bool save(writer *w, const char *out_path)
+{
+    timing_push(STAGE_SAVE);
+    bool result = save_untimed(w, out_path);
+    timing_pop();
+    return result;
 }
 
 /* ---- archive (PDF/A-1b) ------------------------------------------------- */
@@ -887,7 +897,7 @@ static bool add_id(writer *w)
 
 /* ---- writer -------------------------------------------------------------- */
 
-pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, diag *d)
+static pdf_writer *pdf_writer_new_untimed(const pdf_options *opt, font_set *fonts, diag *d)
 {
     writer *w = xcalloc(1, sizeof *w);
     w->opt = *opt;
@@ -918,13 +928,21 @@ pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, diag *d)
     return w;
 }
 
+pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, diag *d)
+{
+    timing_push(STAGE_PDF_WRITE);
+    pdf_writer *result = pdf_writer_new_untimed(opt, fonts, d);
+    timing_pop();
+    return result;
+}
+
 size_t pdf_writer_page_count(const pdf_writer *w)
 {
     return w->page_count;
 }
 
-bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, char label_style,
-                    int label_first)
+static bool pdf_writer_add_untimed(pdf_writer *w, const page_list *pl, const char *section,
+                                   char label_style, int label_first)
 {
     if (!w->ok)
         return false;
@@ -980,13 +998,22 @@ bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, cha
     return true;
 }
 
+bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, char label_style,
+                    int label_first)
+{
+    timing_push(STAGE_PDF_WRITE);
+    bool result = pdf_writer_add_untimed(w, pl, section, label_style, label_first);
+    timing_pop();
+    return result;
+}
+
 void pdf_writer_set_root(pdf_writer *w, const char *title)
 {
     free(w->root_title);
     w->root_title = title ? xstrdup(title) : NULL;
 }
 
-bool pdf_writer_commit(pdf_writer *w, const char *out_path)
+static bool pdf_writer_commit_untimed(pdf_writer *w, const char *out_path)
 {
     if (!w->ok)
         return false;
@@ -1000,6 +1027,14 @@ bool pdf_writer_commit(pdf_writer *w, const char *out_path)
     if (w->error || HPDF_GetError(w->doc) != HPDF_OK)
         return w->ok = lib_failed(w, "building the document");
     return save(w, out_path);
+}
+
+bool pdf_writer_commit(pdf_writer *w, const char *out_path)
+{
+    timing_push(STAGE_PDF_WRITE);
+    bool result = pdf_writer_commit_untimed(w, out_path);
+    timing_pop();
+    return result;
 }
 
 void pdf_writer_free(pdf_writer *w)
@@ -1019,11 +1054,20 @@ void pdf_writer_free(pdf_writer *w)
     free(w);
 }
 
-bool pdf_write(const page_list *pl, const pdf_options *opt, font_set *fonts,
-               const char *out_path, diag *d)
+static bool pdf_write_untimed(const page_list *pl, const pdf_options *opt, font_set *fonts,
+                              const char *out_path, diag *d)
 {
     pdf_writer *w = pdf_writer_new(opt, fonts, d);
     bool ok = pdf_writer_add(w, pl, NULL, 0, 0) && pdf_writer_commit(w, out_path);
     pdf_writer_free(w);
     return ok;
+}
+
+bool pdf_write(const page_list *pl, const pdf_options *opt, font_set *fonts,
+               const char *out_path, diag *d)
+{
+    timing_push(STAGE_PDF_WRITE);
+    bool result = pdf_write_untimed(pl, opt, fonts, out_path, d);
+    timing_pop();
+    return result;
 }

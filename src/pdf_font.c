@@ -9,6 +9,7 @@
 
 #include "utf8.h"
 #include "util.h"
+#include "timing.h"
 
 typedef struct font_rec {
     const face *f;
@@ -376,7 +377,7 @@ done:
     return ok;
 }
 
-bool pdf_fonts_finalize(pdf_fonts *pf, bool cidset, diag *d)
+static bool pdf_fonts_finalize_untimed(pdf_fonts *pf, bool cidset, diag *d)
 {
     for (size_t i = 0; i < pf->rec_count; i++) {
         font_rec *r = &pf->recs[i];
@@ -384,4 +385,12 @@ bool pdf_fonts_finalize(pdf_fonts *pf, bool cidset, diag *d)
             return false;
     }
     return true;
+}
+
+bool pdf_fonts_finalize(pdf_fonts *pf, bool cidset, diag *d)
+{
+    timing_push(STAGE_SUBSETTING);
+    bool result = pdf_fonts_finalize_untimed(pf, cidset, d);
+    timing_pop();
+    return result;
 }

@@ -7,6 +7,7 @@
 
 #include "utf8.h"
 #include "util.h"
+#include "timing.h"
 
 struct shaper {
     font_set *fonts;
@@ -143,8 +144,9 @@ static void shape_segment(shaper *s, const char *text, size_t text_len, size_t o
                    item_notdef);
 }
 
-glyph_run *shape_text(shaper *s, const char *text, size_t len, const span *spans,
-                      size_t span_count, const int chains[4], src_loc loc, arena *a, diag *d)
+static glyph_run *shape_text_untimed(shaper *s, const char *text, size_t len, const span *spans,
+                                     size_t span_count, const int chains[4], src_loc loc, arena *a,
+                                     diag *d)
 {
     s->tmp_count = 0;
     span whole = {0, len, 0};
@@ -180,6 +182,15 @@ glyph_run *shape_text(shaper *s, const char *text, size_t len, const span *spans
     run->count = s->tmp_count;
     run->glyphs = arena_memdup(a, s->tmp, s->tmp_count * sizeof(glyph));
     return run;
+}
+
+glyph_run *shape_text(shaper *s, const char *text, size_t len, const span *spans,
+                      size_t span_count, const int chains[4], src_loc loc, arena *a, diag *d)
+{
+    timing_push(STAGE_SHAPING);
+    glyph_run *result = shape_text_untimed(s, text, len, spans, span_count, chains, loc, a, d);
+    timing_pop();
+    return result;
 }
 
 double shape_width(const glyph_run *run, size_t first, size_t end)

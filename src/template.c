@@ -9,6 +9,7 @@
 #include "utf8.h"
 #include "util.h"
 #include "yml.h"
+#include "timing.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
 
@@ -341,7 +342,7 @@ static bool load_page(const yml *y, yml_node map, template *t, arena *a, diag *d
     return ok;
 }
 
-bool template_load(template *t, const char *path, arena *a, diag *d)
+static bool template_load_untimed(template *t, const char *path, arena *a, diag *d)
 {
     size_t len;
     char *text = read_file(path, limits.max_input_bytes, &len);
@@ -353,6 +354,14 @@ bool template_load(template *t, const char *path, arena *a, diag *d)
     bool ok = template_parse(t, path, text, len, a, d);
     free(text);
     return ok;
+}
+
+bool template_load(template *t, const char *path, arena *a, diag *d)
+{
+    timing_push(STAGE_PARSE);
+    bool result = template_load_untimed(t, path, a, d);
+    timing_pop();
+    return result;
 }
 
 bool template_parse(template *t, const char *path, char *text, size_t len, arena *a, diag *d)

@@ -9,12 +9,35 @@
 #include "util.h"
 #include "timing.h"
 
+/* Words are shaped once per font chain and kept: Vietnamese text repeats a
+ * few thousand syllables, so a volume hits the cache for almost every word
+ * and the cache stays small. A word is always shaped alone (no context from
+ * its neighbours), so a hit and a miss give the same glyphs. */
+typedef struct cached_word {
+    uint64_t hash;
+    size_t key_at;     /* word bytes in keys */
+    uint32_t key_len;
+    int32_t chain;
+    size_t glyphs_at;  /* glyphs in pool, clusters relative to the word */
+    uint32_t glyph_count;
+    uint32_t missing_cp; /* first character no face has, 0 if none */
+} cached_word;
+
+/* Beyond this many words (never reached by real text) the cache starts over. */
+#define WORD_CACHE_MAX 262144
+
 struct shaper {
     font_set *fonts;
     hb_buffer_t *buf;
     hb_language_t vi;
     glyph *tmp;
     size_t tmp_count, tmp_cap;
+    cached_word *words; /* open addressing; hash 0 = empty slot */
+    size_t word_slots, word_count;
+    char *keys;
+    size_t keys_len, keys_cap;
+    glyph *pool;
+    size_t pool_count, pool_cap;
 };
 
 shaper *shape_new(font_set *fonts)
@@ -32,6 +55,9 @@ void shape_free(shaper *s)
         return;
     hb_buffer_destroy(s->buf);
     free(s->tmp);
+    free(s->words);
+    free(s->keys);
+    free(s->pool);
     free(s);
 }
 
@@ -90,8 +116,8 @@ static void shape_item(shaper *s, const char *text, size_t text_len, size_t off,
 
 /* Shapes one segment (no hard breaks inside) of one span, choosing faces
  * per grapheme cluster. */
-static void shape_segment(shaper *s, const char *text, size_t text_len, size_t off, size_t len,
-                          int chain, src_loc loc, diag *d, bool *warned)
+static void shape_word(shaper *s, const char *text, size_t text_len, size_t off, size_t len,
+                       int chain, uint32_t *missing_cp)
 {
     size_t item_start = off;
     face *item_face = NULL;
@@ -115,13 +141,8 @@ static void shape_segment(shaper *s, const char *text, size_t text_len, size_t o
         if (boundary && ncp) {
             bool covered;
             face *f = fonts_match_cluster(s->fonts, chain, cps, ncp, &covered);
-            if (!covered && !*warned) {
-                int line = loc.line, col = loc.col;
-                diag_warning(d, (src_loc){loc.file, line, col},
-                             "no installed font has the character U+%04X; it prints as a box",
-                             cps[0] == ' ' && ncp > 1 ? cps[1] : cps[0]);
-                *warned = true;
-            }
+            if (!covered && !*missing_cp)
+                *missing_cp = cps[0] == ' ' && ncp > 1 ? cps[1] : cps[0];
             if (item_face && (f != item_face || !covered != item_notdef)) {
                 shape_item(s, text, text_len, item_start, cluster_start - item_start, item_face,
                            item_notdef);
@@ -144,6 +165,115 @@ static void shape_segment(shaper *s, const char *text, size_t text_len, size_t o
                    item_notdef);
 }
 
+static uint64_t word_hash(const char *w, size_t len, int chain)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uint32_t)chain;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+static void word_cache_clear(shaper *s)
+{
+    memset(s->words, 0, s->word_slots * sizeof *s->words);
+    s->word_count = s->keys_len = s->pool_count = 0;
+}
+
+static void word_cache_grow(shaper *s)
+{
+    size_t slots = s->word_slots ? s->word_slots * 2 : 4096;
+    cached_word *old = s->words;
+    size_t old_slots = s->word_slots;
+    s->words = xcalloc(slots, sizeof *s->words);
+    s->word_slots = slots;
+    for (size_t i = 0; i < old_slots; i++) {
+        if (!old[i].hash)
+            continue;
+        size_t j = old[i].hash & (slots - 1);
+        while (s->words[j].hash)
+            j = (j + 1) & (slots - 1);
+        s->words[j] = old[i];
+    }
+    free(old);
+}
+
+/* The cache slot of word w in chain: its entry, or the empty slot to fill. */
+static cached_word *word_slot(shaper *s, const char *w, size_t len, int chain, uint64_t h)
+{
+    size_t j = h & (s->word_slots - 1);
+    for (;; j = (j + 1) & (s->word_slots - 1)) {
+        cached_word *e = &s->words[j];
+        if (!e->hash || (e->hash == h && e->chain == chain && e->key_len == len &&
+                         memcmp(s->keys + e->key_at, w, len) == 0))
+            return e;
+    }
+}
+
+/* Appends the glyphs of text[off, off+len), one word or one space, shaping
+ * it only the first time it is seen in this chain. */
+static void shape_cached(shaper *s, const char *text, size_t off, size_t len, int chain,
+                         uint32_t *missing_cp)
+{
+    const char *w = text + off;
+    uint64_t h = word_hash(w, len, chain);
+    if (s->word_count >= WORD_CACHE_MAX)
+        word_cache_clear(s);
+    if ((s->word_count + 1) * 2 > s->word_slots)
+        word_cache_grow(s);
+    cached_word *e = word_slot(s, w, len, chain, h);
+    if (!e->hash) {
+        size_t first = s->tmp_count;
+        uint32_t missing = 0;
+        shape_word(s, w, len, 0, len, chain, &missing);
+        size_t n = s->tmp_count - first;
+        while (s->pool_count + n > s->pool_cap) {
+            s->pool_cap = s->pool_cap ? s->pool_cap * 2 : 16384;
+            s->pool = xrealloc(s->pool, s->pool_cap * sizeof *s->pool);
+        }
+        memcpy(s->pool + s->pool_count, s->tmp + first, n * sizeof *s->pool);
+        while (s->keys_len + len > s->keys_cap) {
+            s->keys_cap = s->keys_cap ? s->keys_cap * 2 : 65536;
+            s->keys = xrealloc(s->keys, s->keys_cap);
+        }
+        memcpy(s->keys + s->keys_len, w, len);
+        *e = (cached_word){h, s->keys_len, (uint32_t)len, chain, s->pool_count, (uint32_t)n,
+                           missing};
+        s->keys_len += len;
+        s->pool_count += n;
+        s->word_count++;
+        s->tmp_count = first; /* appended again below, with real offsets */
+    }
+    for (uint32_t i = 0; i < e->glyph_count; i++) {
+        glyph *g = ARRAY_PUSH(s->tmp, s->tmp_count, s->tmp_cap);
+        *g = s->pool[e->glyphs_at + i];
+        g->cluster += (uint32_t)off;
+    }
+    if (e->missing_cp && !*missing_cp)
+        *missing_cp = e->missing_cp;
+}
+
+/* Shapes one segment (no hard breaks inside) word by word: each run of
+ * non-space bytes, and each space, separately. */
+static void shape_segment(shaper *s, const char *text, size_t off, size_t len, int chain,
+                          src_loc loc, diag *d, bool *warned)
+{
+    uint32_t missing = 0;
+    size_t end = off + len;
+    for (size_t i = off; i < end;) {
+        size_t j = i + 1;
+        if (text[i] != ' ')
+            while (j < end && text[j] != ' ')
+                j++;
+        shape_cached(s, text, i, j - i, chain, &missing);
+        i = j;
+    }
+    if (missing && !*warned) {
+        diag_warning(d, loc, "no installed font has the character U+%04X; it prints as a box",
+                     missing);
+        *warned = true;
+    }
+}
+
 static glyph_run *shape_text_untimed(shaper *s, const char *text, size_t len, const span *spans,
                                      size_t span_count, const int chains[4], src_loc loc, arena *a,
                                      diag *d)
@@ -164,7 +294,7 @@ static glyph_run *shape_text_untimed(shaper *s, const char *text, size_t len, co
             if (i == end || text[i] == '\n') {
                 if (i > seg) {
                     size_t before = s->tmp_count;
-                    shape_segment(s, text, len, seg, i - seg, chain, loc, d, &warned);
+                    shape_segment(s, text, seg, i - seg, chain, loc, d, &warned);
                     if (hard_break_pending && s->tmp_count > before) {
                         s->tmp[before].flags |= GLYPH_HARD_BREAK;
                         hard_break_pending = false;

@@ -45,7 +45,7 @@ LDFLAGS_fuzz = -fsanitize=address,undefined
 DEMO_ISSUE = examples/ban-tin-mau/issue.yaml
 DEMO_PDF   = ban-tin-mau.pdf
 
-.PHONY: all deps demo test test-unit test-e2e test-asan test-valgrind install clean format \
+.PHONY: all deps demo bench test test-unit test-e2e test-asan test-valgrind install clean format \
         typo-report fuzz fuzz-bins
 
 all: bulletin
@@ -102,6 +102,11 @@ deps:
 demo: bulletin
 	./bulletin build $(DEMO_ISSUE) -o $(DEMO_PDF)
 	@echo "wrote $(DEMO_PDF)"
+
+# Speed and memory of the release build on generated corpora (not a test).
+# BENCH="small large" picks corpora; BENCH_RUNS=N the runs of each.
+bench: bulletin
+	@bash tests/bench/run.sh ./bulletin build/bench $(BENCH)
 
 test: bulletin $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(OBJDIR)

@@ -285,33 +285,58 @@ int cmd_compile(int argc, char **argv, diag *d)
         goto done;
     sh = shape_new(fonts);
 
-    /* Pass 1: lay every issue out to learn where its articles start. The
-     * pages are dropped again; pass 2 sets them once more and writes them
-     * straight away, so no issue's pages are kept while the next is set. */
+    /* The cover and contents are laid out last (they need every article's
+     * page) and inserted in front; the issues are numbered from 1, so
+     * nothing they print depends on how long the front matter is. */
+    template front = m[0].t;
+    pdf_options opt = {0};
+    opt.profile = PDF_ARCHIVE;
+    const char *profile = profile_opt ? profile_opt : v.profile;
+    if (profile)
+        pdf_profile_parse(profile, &opt.profile);
+    opt.meta.title = v.title;
+    opt.meta.author = v.organisation;
+    opt.meta.creator = "bulletin " BULLETIN_VERSION;
+    opt.meta.language = "vi-VN";
+    opt.meta.year = m[n - 1].is.year;
+    opt.meta.month = m[n - 1].is.month;
+    opt.meta.day = m[n - 1].is.day;
+    opt.bleed_pt = front.bleed_pt;
+    opt.crop_marks = front.crop_marks;
+    opt.registration_marks = front.registration_marks;
+    opt.screen_ppi = front.screen_ppi;
+    w = pdf_writer_new(&opt, fonts, d);
+    pdf_writer_set_root(w, v.title);
+
+    /* Each issue is set once and written straight away, so no issue's
+     * pages are kept while the next is set. */
+    bool ok = true;
     size_t page = 1;
     for (size_t i = 0; i < n; i++) {
-        arena *fa = arena_new();
+        arena *ia = arena_new();
         m[i].t.first_page_number = (int)page;
-        page_list *pl = flow_issue(&m[i].is, &m[i].t, fonts, sh, fa, d);
+        page_list *pl = flow_issue(&m[i].is, &m[i].t, fonts, sh, ia, d);
         if (pl) {
             m[i].first_page = page;
             m[i].pages = pl->count;
             m[i].article_page = xcalloc(m[i].is.article_count + 1, sizeof(size_t));
             for (size_t k = 0; k < pl->stats_count; k++)
                 m[i].article_page[k] = page + pl->stats[k].first_page;
-            page += pl->count;
             entries += m[i].is.article_count;
+            char *label = issue_label(&m[i].is);
+            ok = pdf_writer_add(w, pl, label, 'D', (int)page);
+            free(label);
+            page += pl->count;
         }
         flow_free(pl);
-        arena_free(fa);
-        if (!pl)
+        arena_free(ia);
+        if (!pl || !ok)
             goto done;
         if (progress)
-            fprintf(stderr, "\rbulletin: laying out issue %zu/%zu", i + 1, n);
+            fprintf(stderr, "\rbulletin: setting issue %zu/%zu  ", i + 1, n);
     }
 
     /* Front matter: cover and contents, numbered i, ii, ... */
-    template front = m[0].t;
     front.page_number_style = 'r';
     front.first_page_number = 1;
     flow_entry *fe = xcalloc(entries + n + 8, sizeof *fe);
@@ -349,25 +374,7 @@ int cmd_compile(int argc, char **argv, diag *d)
         goto done;
     }
 
-    pdf_options opt = {0};
-    opt.profile = PDF_ARCHIVE;
-    const char *profile = profile_opt ? profile_opt : v.profile;
-    if (profile)
-        pdf_profile_parse(profile, &opt.profile);
-    opt.meta.title = v.title;
-    opt.meta.author = v.organisation;
-    opt.meta.creator = "bulletin " BULLETIN_VERSION;
-    opt.meta.language = "vi-VN";
-    opt.meta.year = m[n - 1].is.year;
-    opt.meta.month = m[n - 1].is.month;
-    opt.meta.day = m[n - 1].is.day;
-    opt.bleed_pt = front.bleed_pt;
-    opt.crop_marks = front.crop_marks;
-    opt.registration_marks = front.registration_marks;
-    opt.screen_ppi = front.screen_ppi;
-    w = pdf_writer_new(&opt, fonts, d);
-    pdf_writer_set_root(w, v.title);
-    bool ok = pdf_writer_add(w, fpl, v.contents ? "Mục lục" : NULL, 'r', 1);
+    ok = pdf_writer_add_front(w, fpl, v.contents ? "Mục lục" : NULL, 'r', 1);
     flow_free(fpl);
     arena_free(fa);
     for (size_t i = 0; i < no; i++)
@@ -375,22 +382,6 @@ int cmd_compile(int argc, char **argv, diag *d)
     free(owned);
     if (!ok)
         goto done;
-
-    /* Pass 2: each issue with its own layout, numbered on. */
-    for (size_t i = 0; i < n; i++) {
-        arena *ia = arena_new();
-        m[i].t.first_page_number = (int)m[i].first_page;
-        page_list *pl = flow_issue(&m[i].is, &m[i].t, fonts, sh, ia, d);
-        char *label = issue_label(&m[i].is);
-        ok = pl && pdf_writer_add(w, pl, label, 'D', (int)m[i].first_page);
-        free(label);
-        flow_free(pl);
-        arena_free(ia);
-        if (!ok)
-            goto done;
-        if (progress)
-            fprintf(stderr, "\rbulletin: writing issue %zu/%zu  ", i + 1, n);
-    }
 
     /* Index of article titles, in Vietnamese dictionary order. */
     if (v.index && entries) {

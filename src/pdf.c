@@ -25,6 +25,12 @@ typedef struct image_size {
     double width_pt; /* largest placed width */
 } image_size;
 
+typedef struct page_label {
+    size_t first_index;
+    char style; /* 'r' or 'D' */
+    int first_number;
+} page_label;
+
 struct pdf_writer {
     HPDF_Doc doc;
     pdf_options opt;
@@ -34,6 +40,8 @@ struct pdf_writer {
     image_size *sizes; /* screen: how large each photo is shown */
     char *root_title;  /* a volume: the bookmark every section hangs under */
     HPDF_Outline root;
+    page_label *labels; /* emitted at commit, in page order */
+    size_t label_count, label_cap;
     size_t size_count, size_cap;
     bool ok;
     HPDF_STATUS error;
@@ -691,6 +699,21 @@ static bool set_info(writer *w, const pdf_meta *m)
 
 /* Bookmarks with direct /XYZ destinations (libharu's own are indirect, which
  * PDF/A validators reject) and without the stray /Type on each item. */
+/* Points bookmark o at height y of page. */
+static bool bookmark_point(writer *w, HPDF_Outline o, HPDF_Page page, double y)
+{
+    HPDF_MMgr mmgr = w->doc->mmgr;
+    HPDF_Array dest = HPDF_Array_New(mmgr);
+    if (!dest || HPDF_Array_Add(dest, page) != HPDF_OK ||
+        HPDF_Array_AddName(dest, "XYZ") != HPDF_OK ||
+        HPDF_Array_Add(dest, HPDF_Null_New(mmgr)) != HPDF_OK ||
+        HPDF_Array_AddReal(dest, (HPDF_REAL)y) != HPDF_OK ||
+        HPDF_Array_Add(dest, HPDF_Null_New(mmgr)) != HPDF_OK ||
+        HPDF_Dict_Add(o, "Dest", dest) != HPDF_OK)
+        return lib_failed(w, "linking a bookmark");
+    return true;
+}
+
 static HPDF_Outline add_bookmark(writer *w, HPDF_Outline parent, const char *title,
                                  HPDF_Page page, double y)
 {
@@ -700,18 +723,24 @@ static HPDF_Outline add_bookmark(writer *w, HPDF_Outline parent, const char *tit
         lib_failed(w, "creating a bookmark");
         return NULL;
     }
-    HPDF_Array dest = HPDF_Array_New(doc->mmgr);
-    if (!dest || HPDF_Array_Add(dest, page) != HPDF_OK ||
-        HPDF_Array_AddName(dest, "XYZ") != HPDF_OK ||
-        HPDF_Array_Add(dest, HPDF_Null_New(doc->mmgr)) != HPDF_OK ||
-        HPDF_Array_AddReal(dest, (HPDF_REAL)y) != HPDF_OK ||
-        HPDF_Array_Add(dest, HPDF_Null_New(doc->mmgr)) != HPDF_OK ||
-        HPDF_Dict_Add(o, "Dest", dest) != HPDF_OK) {
-        lib_failed(w, "linking a bookmark");
-        return NULL;
-    }
     HPDF_Dict_RemoveElement(o, "Type");
-    return o;
+    return bookmark_point(w, o, page, y) ? o : NULL;
+}
+
+/* The first child of parent becomes o, which is now its last child. */
+static bool bookmark_to_front(writer *w, HPDF_Outline parent, HPDF_Outline o)
+{
+    HPDF_Outline first = HPDF_Dict_GetItem(parent, "First", HPDF_OCLASS_DICT);
+    HPDF_Outline prev = HPDF_Dict_GetItem(o, "Prev", HPDF_OCLASS_DICT);
+    if (!first || first == o || !prev)
+        return true;
+    HPDF_Dict_RemoveElement(prev, "Next");
+    HPDF_Dict_RemoveElement(o, "Prev");
+    if (HPDF_Dict_Add(parent, "First", o) != HPDF_OK ||
+        HPDF_Dict_Add(parent, "Last", prev) != HPDF_OK ||
+        HPDF_Dict_Add(o, "Next", first) != HPDF_OK || HPDF_Dict_Add(first, "Prev", o) != HPDF_OK)
+        return lib_failed(w, "ordering the bookmarks");
+    return true;
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -941,12 +970,13 @@ size_t pdf_writer_page_count(const pdf_writer *w)
     return w->page_count;
 }
 
-static bool pdf_writer_add_untimed(pdf_writer *w, const page_list *pl, const char *section,
-                                   char label_style, int label_first)
+static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, char label_style,
+                      int label_first, bool at_front)
 {
     if (!w->ok)
         return false;
-    size_t first = w->page_count;
+    at_front = at_front && w->page_count > 0;
+    size_t first = at_front ? 0 : w->page_count;
     /* Screen: how large each photo is shown, for downsampling. */
     for (size_t p = 0; p < pl->count; p++)
         for (size_t i = 0; i < pl->pages[p].count; i++) {
@@ -965,26 +995,34 @@ static bool pdf_writer_add_untimed(pdf_writer *w, const page_list *pl, const cha
                 w->sizes[k].width_pt = it->u.image.width_pt;
         }
     for (size_t i = 0; i < pl->count; i++) {
-        HPDF_Page page = HPDF_AddPage(w->doc);
+        /* In front: before the page that was first when we started. */
+        HPDF_Page page = at_front ? HPDF_InsertPage(w->doc, w->pages[i]) : HPDF_AddPage(w->doc);
         if (!page)
             return w->ok = lib_failed(w, "adding a page");
-        HPDF_Page *slot = ARRAY_PUSH(w->pages, w->page_count, w->page_cap);
-        *slot = page;
+        ARRAY_PUSH(w->pages, w->page_count, w->page_cap);
+        memmove(w->pages + first + i + 1, w->pages + first + i,
+                (w->page_count - 1 - first - i) * sizeof *w->pages);
+        w->pages[first + i] = page;
         if (!draw_page(w, pl, &pl->pages[i], page))
             return w->ok = false;
     }
-    if (label_style && pl->count &&
-        HPDF_AddPageLabel(w->doc, (HPDF_UINT)first,
-                          label_style == 'r' ? HPDF_PAGE_NUM_STYLE_LOWER_ROMAN
-                                             : HPDF_PAGE_NUM_STYLE_DECIMAL,
-                          (HPDF_UINT)label_first, NULL) != HPDF_OK)
-        return w->ok = lib_failed(w, "adding page labels");
+    if (at_front)
+        for (size_t i = 0; i < w->label_count; i++)
+            w->labels[i].first_index += pl->count;
+    if (label_style && pl->count)
+        *ARRAY_PUSH(w->labels, w->label_count, w->label_cap) =
+            (page_label){first, label_style, label_first};
     if (w->root_title && !w->root && pl->count &&
         !(w->root = add_bookmark(w, NULL, w->root_title, w->pages[first], pl->height_pt + w->oy)))
+        return w->ok = false;
+    if (at_front && w->root && pl->count &&
+        !bookmark_point(w, w->root, w->pages[0], pl->height_pt + w->oy))
         return w->ok = false;
     HPDF_Outline parent = w->root;
     if (section && pl->count &&
         !(parent = add_bookmark(w, w->root, section, w->pages[first], pl->height_pt + w->oy)))
+        return w->ok = false;
+    if (at_front && section && pl->count && !bookmark_to_front(w, w->root, parent))
         return w->ok = false;
     for (size_t i = 0; i < pl->mark_count; i++) {
         const bookmark *bm = &pl->marks[i];
@@ -1002,7 +1040,16 @@ bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, cha
                     int label_first)
 {
     timing_push(STAGE_PDF_WRITE);
-    bool result = pdf_writer_add_untimed(w, pl, section, label_style, label_first);
+    bool result = add_pages(w, pl, section, label_style, label_first, false);
+    timing_pop();
+    return result;
+}
+
+bool pdf_writer_add_front(pdf_writer *w, const page_list *pl, const char *section,
+                          char label_style, int label_first)
+{
+    timing_push(STAGE_PDF_WRITE);
+    bool result = add_pages(w, pl, section, label_style, label_first, true);
     timing_pop();
     return result;
 }
@@ -1019,6 +1066,21 @@ static bool pdf_writer_commit_untimed(pdf_writer *w, const char *out_path)
         return false;
     if (w->page_count && HPDF_SetPageMode(w->doc, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK)
         return w->ok = lib_failed(w, "opening the bookmarks panel");
+    /* The page-label number tree must list its ranges in page order. */
+    for (size_t i = 0; i < w->label_count; i++) {
+        size_t k = i;
+        for (size_t j = i + 1; j < w->label_count; j++)
+            if (w->labels[j].first_index < w->labels[k].first_index)
+                k = j;
+        page_label l = w->labels[k];
+        w->labels[k] = w->labels[i];
+        w->labels[i] = l;
+        if (HPDF_AddPageLabel(w->doc, (HPDF_UINT)l.first_index,
+                              l.style == 'r' ? HPDF_PAGE_NUM_STYLE_LOWER_ROMAN
+                                             : HPDF_PAGE_NUM_STYLE_DECIMAL,
+                              (HPDF_UINT)l.first_number, NULL) != HPDF_OK)
+            return w->ok = lib_failed(w, "adding page labels");
+    }
     bool archive = w->opt.profile == PDF_ARCHIVE;
     if (!pdf_fonts_finalize(w->fonts, archive, w->d))
         return w->ok = false;
@@ -1050,6 +1112,7 @@ void pdf_writer_free(pdf_writer *w)
     free(w->pages);
     free(w->sizes);
     free(w->root_title);
+    free(w->labels);
     buf_fini(&w->content);
     free(w);
 }

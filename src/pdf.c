@@ -305,7 +305,9 @@ static bool draw_text(writer *w, HPDF_Page page, const placed_text *pt)
                 buf_puts(b, " Ts\n");
             }
             open_array(b, &ts);
-            buf_printf(b, "<%04X>", g->gid);
+            buf_puts(b, "<");
+            buf_put_hex4(b, g->gid);
+            buf_puts(b, ">");
             ts.pdf_pen += pdf_fonts_width(fonts_face(w->fs, g->face_id), g->gid);
             if (g->y_offset != 0) {
                 close_array(b, &ts);

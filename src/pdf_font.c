@@ -117,6 +117,10 @@ bool pdf_fonts_use(pdf_fonts *pf, const face *f, uint32_t gid, const char *text,
     if (gid >= f->glyph_count)
         return false;
     r->used[gid / 8] |= (uint8_t)(1u << (gid % 8));
+    /* Text is NFC already, so a cluster spelled as the glyph's recorded
+     * mapping is that mapping: the common case, without allocating. */
+    if (gid && r->text[gid] && strlen(r->text[gid]) == len && memcmp(r->text[gid], text, len) == 0)
+        return true;
     char *t = mapping_text(text, len);
     if (!*t || gid == 0) {
         free(t);
@@ -160,9 +164,10 @@ void pdf_put_utf16_hex(buf *b, const char *text, size_t len)
         }
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000;
-            buf_printf(b, "%04X%04X", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+            buf_put_hex4(b, 0xD800 + (v >> 10));
+            buf_put_hex4(b, 0xDC00 + (v & 0x3FF));
         } else {
-            buf_printf(b, "%04X", cp);
+            buf_put_hex4(b, cp);
         }
         i += k;
     }

@@ -145,10 +145,18 @@ void buf_put_num(buf *b, double v, int decimals)
     unsigned long long ip = u / (unsigned long long)scale, fp = u % (unsigned long long)scale;
     if (neg && u != 0)
         tmp[pos++] = '-';
-    pos += snprintf(tmp + pos, sizeof tmp - (size_t)pos, "%llu", ip);
+    char digits[24];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (nd)
+        tmp[pos++] = digits[--nd];
     if (fp) {
-        char frac[24];
-        snprintf(frac, sizeof frac, "%0*llu", decimals, fp);
+        char frac[8];
+        for (int k = decimals - 1; k >= 0; k--, fp /= 10)
+            frac[k] = (char)('0' + fp % 10);
         int fl = decimals;
         while (fl > 0 && frac[fl - 1] == '0')
             fl--;
@@ -157,6 +165,16 @@ void buf_put_num(buf *b, double v, int decimals)
         pos += fl;
     }
     buf_append(b, tmp, (size_t)pos);
+}
+
+void buf_put_hex4(buf *b, uint32_t v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char out[8];
+    int n = 0;
+    for (int shift = v > 0xFFFF ? (v > 0xFFFFF ? 20 : 16) : 12; shift >= 0; shift -= 4)
+        out[n++] = hex[(v >> shift) & 0xF];
+    buf_append(b, out, (size_t)n);
 }
 
 char *buf_steal(buf *b)

@@ -29,6 +29,8 @@ void buf_init(buf *b);
 void buf_fini(buf *b);
 void buf_append(buf *b, const void *data, size_t len);
 void buf_puts(buf *b, const char *s);
+/* v in upper-case hex, at least four digits (as printf "%04X"). */
+void buf_put_hex4(buf *b, uint32_t v);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends v with at most `decimals` decimals, trailing zeros trimmed, '.' as
  * the separator whatever the locale. */

@@ -30,8 +30,55 @@ static char *run_cmd(const char *cmd)
     return buf_steal(&b);
 }
 
+/* Content-stream numbers are written without printf: check them against it. */
+static void test_number_writers(void)
+{
+    static const double nums[] = {0, 1, -1, 0.25, -0.004, 12.345, -12.3456, 100, 595.276, 1e6};
+    static const int decimals[] = {0, 2, 3};
+    bool same = true;
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+        for (size_t k = 0; k < 3; k++) {
+            buf b;
+            buf_init(&b);
+            buf_put_num(&b, nums[i], decimals[k]);
+            buf_append(&b, "", 1);
+            char want[64];
+            snprintf(want, sizeof want, "%.*f", decimals[k], nums[i]);
+            /* printf keeps trailing zeros and "-0"; the writer drops them. */
+            char *dot = strchr(want, '.');
+            if (dot) {
+                char *end = want + strlen(want);
+                while (end > dot && (end[-1] == '0' || end[-1] == '.'))
+                    *--end = '\0';
+            }
+            if (strcmp(want, "-0") == 0)
+                strcpy(want, "0");
+            if (strcmp(b.data, want) != 0) {
+                fprintf(stderr, "buf_put_num(%g, %d) = %s, want %s\n", nums[i], decimals[k],
+                        b.data, want);
+                same = false;
+            }
+            buf_fini(&b);
+        }
+    CHECK(same, "util: buf_put_num writes what printf would, without trailing zeros");
+    static const uint32_t hex_in[] = {0, 0x1E, 0x0ABC, 0xFFFF, 0x1D800, 0x10FFFF};
+    bool hex_same = true;
+    for (size_t i = 0; i < sizeof hex_in / sizeof *hex_in; i++) {
+        buf b;
+        buf_init(&b);
+        buf_put_hex4(&b, hex_in[i]);
+        buf_append(&b, "", 1);
+        char want[16];
+        snprintf(want, sizeof want, "%04X", (unsigned)hex_in[i]);
+        hex_same = hex_same && strcmp(b.data, want) == 0;
+        buf_fini(&b);
+    }
+    CHECK(hex_same, "util: buf_put_hex4 matches printf %%04X");
+}
+
 int main(void)
 {
+    test_number_writers();
     diag *d = diag_new();
     arena *a = arena_new();
     font_set *fs = fonts_open("fonts/bulletin.conf", d);

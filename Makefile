@@ -4,10 +4,10 @@ BINDIR     = $(PREFIX)/bin
 SHAREDIR   = $(PREFIX)/share/bulletin
 
 PKGS      = harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
-            libutf8proc libpng libjpeg icu-i18n icu-uc
+            libutf8proc libpng libjpeg icu-i18n icu-uc zlib
 # Debian packages: libraries (checked with pkg-config), then fonts and PDF tools.
 DEB_LIBS  = libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libcmark-dev \
-            libyaml-dev libunibreak-dev libutf8proc-dev libpng-dev libjpeg-dev libicu-dev \
+            libyaml-dev libunibreak-dev libutf8proc-dev libpng-dev libjpeg-dev libicu-dev zlib1g-dev \
             pkg-config
 DEB_TOOLS = fonts-liberation2 fonts-noto-core qpdf poppler-utils icu-devtools mupdf-tools imagemagick \
             icc-profiles-free default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java \

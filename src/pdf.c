@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "image.h"
 #include "pdf_font.h"
@@ -626,6 +627,46 @@ static bool draw_content(writer *w, const placed_page *pp, HPDF_Page page)
     return true;
 }
 
+/* zlib level for page content, by measurement on the bench corpora: level 1
+ * deflates content streams three times faster than libharu's default (6)
+ * for files about 10% larger. */
+#define CONTENT_DEFLATE_LEVEL 1
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* Deflates a finished page's content stream here, at our level, instead of
+ * letting libharu do it at its fixed level when the file is saved. */
+static bool compress_page(writer *w, HPDF_Page page)
+{
+    timing_push(STAGE_SAVE);
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    HPDF_Stream s = attr->contents->stream;
+    HPDF_UINT32 size = HPDF_Stream_Size(s);
+    bool ok = false;
+    unsigned char *raw = xmalloc(size ? size : 1);
+    uLongf packed_len = compressBound(size);
+    unsigned char *packed = xmalloc(packed_len);
+    HPDF_UINT got = size;
+    if (HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) == HPDF_OK &&
+        HPDF_Stream_Read(s, raw, &got) == HPDF_OK && got == size &&
+        compress2(packed, &packed_len, raw, size, CONTENT_DEFLATE_LEVEL) == Z_OK) {
+        HPDF_MemStream_FreeData(s);
+        ok = HPDF_Stream_Write(s, packed, (HPDF_UINT)packed_len) == HPDF_OK;
+        /* libharu drops a Filter key from unfiltered streams as it writes
+         * them; its write hook adds ours back just before ">>". */
+        attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+        attr->contents->write_fn = write_flate_filter;
+    }
+    free(raw);
+    free(packed);
+    timing_pop();
+    return ok || lib_failed(w, "compressing page content");
+}
+
 static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPDF_Page page)
 {
     double tw = pl->width_pt, th = pl->height_pt;
@@ -1005,7 +1046,7 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
         memmove(w->pages + first + i + 1, w->pages + first + i,
                 (w->page_count - 1 - first - i) * sizeof *w->pages);
         w->pages[first + i] = page;
-        if (!draw_page(w, pl, &pl->pages[i], page))
+        if (!draw_page(w, pl, &pl->pages[i], page) || !compress_page(w, page))
             return w->ok = false;
     }
     if (at_front)

@@ -11,7 +11,7 @@ DEB_LIBS  = libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libcma
             pkg-config
 DEB_TOOLS = fonts-liberation2 fonts-noto-core qpdf poppler-utils icu-devtools mupdf-tools imagemagick \
             icc-profiles-free default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java \
-            clang libclang-rt-14-dev valgrind
+            clang libclang-rt-14-dev valgrind time
 
 build     ?= release
 CC        ?= cc

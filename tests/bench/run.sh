@@ -48,14 +48,17 @@ for kind in "${corpora[@]}"; do
     fi
     # One warm-up run each: fontconfig caches and the page cache are warm.
     "$bin" "${args[@]}" -o "$pdf" 2>/dev/null || { echo "bench: $kind failed to build" >&2; exit 1; }
-    [ -n "$compare" ] && "$typst" compile --root / "$compare" "$out/$kind-typst.pdf" 2>/dev/null
+    if [ -n "$compare" ] && ! "$typst" compile --root / "$compare" "$out/$kind-typst.pdf" 2>"$out/typst.err"; then
+        echo "comparison: typst failed on $kind ($(head -1 "$out/typst.err")); skipped"
+        compare=""
+    fi
     rm -f "$out"/run.* "$out"/typst.*
     for ((r = 1; r <= runs; r++)); do
         BULLETIN_TIMINGS=$out/run.$r.json /usr/bin/time -f "%e %U %S %M" -o "$out/run.$r.time" \
             "$bin" "${args[@]}" -o "$pdf" 2>/dev/null
         if [ -n "$compare" ]; then
             /usr/bin/time -f "%e %U %S %M" -o "$out/typst.$r.time" \
-                "$typst" compile --root / "$compare" "$out/$kind-typst.pdf" 2>/dev/null
+                "$typst" compile --root / "$compare" "$out/$kind-typst.pdf" 2>/dev/null || true
         fi
     done
     wall=$(cat "$out"/run.*.time | awk '{ print $1 }' | median)

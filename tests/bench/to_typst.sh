@@ -4,7 +4,7 @@
 # in A4 pages of 3 columns, Noto Serif 9.5 pt, one page break per issue.
 # Usage: tests/bench/to_typst.sh CORPUS_DIR OUT.typ
 set -eu
-dir=$1
+dir=$(cd "$1" && pwd)
 out=$2
 if [ -f "$dir/volume.yaml" ]; then
     manifests=$(sed -n 's/^  - //p' "$dir/volume.yaml")

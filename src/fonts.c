@@ -24,6 +24,9 @@ typedef struct chain {
     int weight;
     bool italic;
     int primary;         /* face id */
+    FcPattern *pattern;   /* what was asked, for the fallback sort */
+    bool sorted;          /* fallbacks computed (FcFontSort is costly: only
+                             when the primary lacks a character) */
     FcFontSet *fallbacks; /* fontconfig's sorted list, opened lazily */
     int *fallback_ids;    /* -1 = not opened yet, -2 = unusable */
 } chain;
@@ -96,6 +99,8 @@ void fonts_free(font_set *fs)
         free(fs->chains[i].family);
         if (fs->chains[i].fallbacks)
             FcFontSetDestroy(fs->chains[i].fallbacks);
+        if (fs->chains[i].pattern)
+            FcPatternDestroy(fs->chains[i].pattern);
         free(fs->chains[i].fallback_ids);
     }
     free(fs->faces);
@@ -297,16 +302,23 @@ static int fonts_chain_untimed(font_set *fs, const char *family, int weight, boo
     c->weight = weight;
     c->italic = italic;
     c->primary = primary;
+    c->pattern = pat;
+    return (int)(fs->chain_count - 1);
+}
+
+/* fontconfig's fallback order for chain c, computed on first need. */
+static void sort_fallbacks(font_set *fs, chain *c)
+{
+    c->sorted = true;
     FcCharSet *cs = NULL;
-    c->fallbacks = FcFontSort(fs->config, pat, FcTrue, &cs, &res);
+    FcResult res;
+    c->fallbacks = FcFontSort(fs->config, c->pattern, FcTrue, &cs, &res);
     if (cs)
         FcCharSetDestroy(cs);
-    FcPatternDestroy(pat);
     int n = c->fallbacks ? c->fallbacks->nfont : 0;
     c->fallback_ids = xmalloc((size_t)(n ? n : 1) * sizeof(int));
     for (int i = 0; i < n; i++)
         c->fallback_ids[i] = -1;
-    return (int)(fs->chain_count - 1);
 }
 
 int fonts_chain(font_set *fs, const char *family, int weight, bool italic, src_loc loc,
@@ -393,6 +405,8 @@ face *fonts_match_cluster(font_set *fs, int chain_id, const uint32_t *cps, size_
         *covered = true;
         return primary;
     }
+    if (!c->sorted)
+        sort_fallbacks(fs, c);
     int count = c->fallbacks ? c->fallbacks->nfont : 0;
     for (int i = 0; i < count; i++) {
         if (c->fallback_ids[i] == -2)

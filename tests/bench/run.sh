@@ -54,11 +54,18 @@ for kind in "${corpora[@]}"; do
     fi
     rm -f "$out"/run.* "$out"/typst.*
     for ((r = 1; r <= runs; r++)); do
-        BULLETIN_TIMINGS=$out/run.$r.json /usr/bin/time -f "%e %U %S %M" -o "$out/run.$r.time" \
+        start=$EPOCHREALTIME
+        BULLETIN_TIMINGS=$out/run.$r.json /usr/bin/time -f "%U %S %M" -o "$out/run.$r.time" \
             "$bin" "${args[@]}" -o "$pdf" 2>/dev/null
+        end=$EPOCHREALTIME
+        # Wall time to the microsecond (time's %e has only 10 ms).
+        echo "$(calc "$end - $start") $(cat "$out/run.$r.time")" >"$out/run.$r.time"
         if [ -n "$compare" ]; then
-            /usr/bin/time -f "%e %U %S %M" -o "$out/typst.$r.time" \
+            start=$EPOCHREALTIME
+            /usr/bin/time -f "%U %S %M" -o "$out/typst.$r.time" \
                 "$typst" compile --root / "$compare" "$out/$kind-typst.pdf" 2>/dev/null || true
+            end=$EPOCHREALTIME
+            echo "$(calc "$end - $start") $(tail -1 "$out/typst.$r.time")" >"$out/typst.$r.time"
         fi
     done
     wall=$(cat "$out"/run.*.time | awk '{ print $1 }' | median)

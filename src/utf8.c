@@ -332,8 +332,34 @@ char *utf8_from_legacy(const char *text, size_t len, int encoding, size_t *out_l
     return nfc;
 }
 
+/* True when cp is already NFC on its own and never composes with the
+ * character before it: below U+0300 (before the combining marks), Latin
+ * Extended Additional (Vietnamese precomposed letters) and General
+ * Punctuation except U+2000/U+2001, which NFC maps to U+2002/U+2003. */
+static bool nfc_inert(uint32_t cp)
+{
+    return cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2002 && cp <= 0x206F);
+}
+
 char *utf8_nfc(const char *s, size_t len, size_t *out_len)
 {
+    /* Nearly all text is NFC already: check cheaply before normalising. */
+    size_t i = 0;
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, len - i, &cp);
+        if (!k || !nfc_inert(cp))
+            break;
+        i += k;
+    }
+    if (i == len) {
+        *out_len = len;
+        return xstrndup(s, len);
+    }
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
                                       UTF8PROC_STABLE | UTF8PROC_COMPOSE);

@@ -367,8 +367,38 @@ static void nfd_lines(void)
     arena_free(a);
 }
 
+/* utf8_nfc skips normalising text that is NFC already: its answer must
+ * always be utf8proc's. */
+static void nfc_quick_path(void)
+{
+    static const char *const texts[] = {
+        "ĐẨY MẠNH HỌC TẬP ấ ầ ẩ ẫ ậ ớ ờ ở ỡ ợ ứ ừ ử ữ ự đ – “trích” … ₫",
+        "A\xCC\x81 e\xCC\x82\xCC\x81 o\xCC\x9B\xCC\xA3", /* NFD: Á ế ợ */
+        "\xE1\xBA\xA1\xCC\x82",  /* ạ + combining circumflex = ậ */
+        "em\xE2\x80\x80space",     /* U+2000 becomes U+2002 */
+        "\xE2\x84\xA6hm",          /* U+2126 OHM becomes U+03A9 */
+        "plain ASCII", ""};
+    bool same = true;
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        size_t len;
+        char *got = utf8_nfc(texts[i], strlen(texts[i]), &len);
+        utf8proc_uint8_t *want = NULL;
+        utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)texts[i],
+                                          (utf8proc_ssize_t)strlen(texts[i]), &want,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (n < 0 || (size_t)n != len || memcmp(got, want, len) != 0) {
+            fprintf(stderr, "utf8_nfc differs from utf8proc on text %zu\n", i);
+            same = false;
+        }
+        free(got);
+        free(want);
+    }
+    CHECK(same, "utf8: NFC with the quick path equals utf8proc's NFC (NFD, U+2000, U+2126)");
+}
+
 int main(void)
 {
+    nfc_quick_path();
     open_fonts();
     known_breaks();
     nfd_lines();

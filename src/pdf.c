@@ -1,5 +1,6 @@
 #include "pdf.h"
 
+#include <errno.h>
 #include <hpdf.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -8,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "image.h"
@@ -55,6 +57,7 @@ struct pdf_writer {
     buf content; /* raw operators for the current text object */
     double scale; /* horizontal scaling in force in the text object */
     bool uses_transparency;
+    bool save_failed; /* libharu, not the file system, failed to save */
 };
 
 typedef struct pdf_writer writer;
@@ -788,20 +791,53 @@ static bool bookmark_to_front(writer *w, HPDF_Outline parent, HPDF_Outline o)
 
 /* ---- output ---------------------------------------------------------- */
 
+/* Serialises into fd: straight into the temporary file by name when there
+ * is one (no copy of the whole document in memory), else through
+ * libharu's memory stream in chunks (standard output, devices). */
+static bool save_into(int fd, const char *tmp_path, void *ctx)
+{
+    writer *w = ctx;
+    if (tmp_path) {
+        if (HPDF_SaveToFile(w->doc, tmp_path) == HPDF_OK)
+            return true;
+        w->save_failed = true;
+        return false;
+    }
+    if (HPDF_SaveToStream(w->doc) != HPDF_OK) {
+        w->save_failed = true;
+        return false;
+    }
+    HPDF_ResetStream(w->doc);
+    unsigned char chunk[65536];
+    for (;;) {
+        HPDF_UINT32 got = sizeof chunk;
+        HPDF_STATUS rs = HPDF_ReadFromStream(w->doc, chunk, &got);
+        if (rs != HPDF_OK && rs != HPDF_STREAM_EOF) {
+            w->save_failed = true;
+            return false;
+        }
+        for (HPDF_UINT32 done = 0; done < got;) {
+            ssize_t n = write(fd, chunk + done, got - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false;
+            done += (HPDF_UINT32)n;
+        }
+        if (rs == HPDF_STREAM_EOF || got == 0)
+            return true;
+    }
+}
+
 static bool save_untimed(writer *w, const char *out_path)
 {
-    if (HPDF_SaveToStream(w->doc) != HPDF_OK)
+    char *error = write_file_atomic_with(out_path, save_into, w);
+    /* libharu's own failures are internal errors; its file errors are the
+     * disk's, reported with the file name like any other write error. */
+    if (error && w->save_failed && HPDF_GetError(w->doc) != HPDF_FILE_IO_ERROR) {
+        free(error);
         return lib_failed(w, "serialising the document");
-    HPDF_UINT32 size = HPDF_GetStreamSize(w->doc);
-    unsigned char *data = xmalloc(size ? size : 1);
-    HPDF_UINT32 got = size;
-    HPDF_STATUS rs = HPDF_ReadFromStream(w->doc, data, &got);
-    if ((rs != HPDF_OK && rs != HPDF_STREAM_EOF) || got != size) {
-        free(data);
-        return lib_failed(w, "reading the serialised document");
     }
-    char *error = write_file_atomic(out_path, data, size);
-    free(data);
     if (error) {
         diag_error(w->d, loc_file(out_path), "%s", error);
         free(error);

@@ -313,14 +313,22 @@ static bool write_all(int fd, const unsigned char *p, size_t len)
     return true;
 }
 
-char *write_file_atomic(const char *path, const void *data, size_t len)
+/* errno's message, or a plain one when the failure set none (a library
+ * that reports its own errors). */
+static const char *write_failure(void)
+{
+    return errno ? strerror(errno) : "the write failed";
+}
+
+char *write_file_atomic_with(const char *path, file_writer *fn, void *ctx)
 {
     struct stat st;
     bool to_stdout = strcmp(path, "-") == 0;
     if (to_stdout || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
         int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY);
-        bool ok = fd >= 0 && write_all(fd, data, len);
-        char *error = ok ? NULL : xasprintf("cannot write '%s': %s", path, strerror(errno));
+        errno = 0;
+        bool ok = fd >= 0 && fn(fd, NULL, ctx);
+        char *error = ok ? NULL : xasprintf("cannot write '%s': %s", path, write_failure());
         if (fd >= 0 && !to_stdout && close(fd) != 0 && !error)
             error = xasprintf("cannot write '%s': %s", path, strerror(errno));
         return error;
@@ -333,8 +341,9 @@ char *write_file_atomic(const char *path, const void *data, size_t len)
         error = xasprintf("cannot create a file in '%s': %s", dir, strerror(errno));
         goto out;
     }
-    if (!write_all(fd, data, len) || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
-        error = xasprintf("cannot write '%s': %s", path, strerror(errno));
+    errno = 0;
+    if (!fn(fd, tmp, ctx) || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+        error = xasprintf("cannot write '%s': %s", path, write_failure());
         close(fd);
         unlink(tmp);
         goto out;
@@ -359,4 +368,22 @@ out:
     free(tmp);
     free(dir);
     return error;
+}
+
+typedef struct bytes {
+    const void *data;
+    size_t len;
+} bytes;
+
+static bool write_bytes(int fd, const char *tmp_path, void *ctx)
+{
+    (void)tmp_path;
+    const bytes *b = ctx;
+    return write_all(fd, b->data, b->len);
+}
+
+char *write_file_atomic(const char *path, const void *data, size_t len)
+{
+    bytes b = {data, len};
+    return write_file_atomic_with(path, write_bytes, &b);
 }

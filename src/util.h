@@ -47,6 +47,12 @@ char *read_file(const char *path, size_t max_bytes, size_t *len_out);
  * /dev/null) are written directly. Returns NULL on success, else a
  * malloc'd sentence saying what failed. */
 char *write_file_atomic(const char *path, const void *data, size_t len);
+/* Writes fd (a temporary file at tmp_path, or the target itself when it is
+ * not a regular file: tmp_path NULL); false on failure, with errno set
+ * when the cause is an I/O error. */
+typedef bool file_writer(int fd, const char *tmp_path, void *ctx);
+/* write_file_atomic with the bytes written by fn. */
+char *write_file_atomic_with(const char *path, file_writer *fn, void *ctx);
 
 /* Directory part of path ("." when none); the result is malloc'd. */
 char *path_dirname(const char *path);

@@ -1032,7 +1032,9 @@ static void balance(flow_ctx *c, const item_list *l, const fill_state *st, doubl
     double deepest;
     double best_spread = trial_spread(c, l, st, top, bottoms, &deepest);
     double best_deepest = deepest;
-    if (ncols < 2 || ncols > 4)
+    /* Already even: min_h is the least common height that fits, so no
+     * other split can be shallower either. */
+    if (ncols < 2 || ncols > 4 || best_spread < 0.5)
         return;
     /* Offsets of -4..+4 half lines for each of the first ncols-1 columns. */
     int steps = 9, combos = 1;

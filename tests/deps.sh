@@ -6,11 +6,11 @@
 set -u
 missing=""
 for pc in harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
-          libutf8proc libpng libjpeg icu-i18n icu-uc; do
+          libutf8proc libpng libjpeg icu-i18n icu-uc zlib; do
     if ! pkg-config --exists "$pc" 2>/dev/null; then missing="yes"; fi
 done
 [ -f /usr/include/hpdf.h ] || missing="yes"
-[ -x /usr/bin/convert ] || missing="yes"
+[ -x /usr/bin/convert ] && [ -x /usr/bin/time ] || missing="yes"
 [ -f /usr/share/color/icc/sRGB.icc ] || missing="yes"
 [ -f /usr/share/java/preflight.jar ] && [ -f /usr/share/java/jaxb-api.jar ] || missing="yes"
 command -v java >/dev/null 2>&1 || missing="yes"

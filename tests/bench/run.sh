@@ -29,7 +29,7 @@ stage_of() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1"; }
 
 echo "[" >"$json"
 sep=""
-printf '%-6s %5s %9s %9s %9s %9s %8s %8s\n' corpus pages "wall ms" "cpu ms" "peak MB" "out KB" "pages/s" "KB/page"
+printf '%-6s %5s %9s %9s %9s %9s %8s %8s %8s\n' corpus pages "wall ms" "cpu ms" "peak MB" "out KB" "pages/s" "ms/page" "KB/page"
 for kind in "${corpora[@]}"; do
     dir=$out/$kind
     sh "$here/gen_corpus.sh" "$kind" "$dir" >/dev/null
@@ -73,10 +73,10 @@ for kind in "${corpora[@]}"; do
     rss=$(cat "$out"/run.*.time | awk '{ if ($4 > m) m = $4 } END { print m / 1024 }')
     pages=$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')
     bytes=$(stat -c %s "$pdf")
-    printf '%-6s %5d %9.0f %9.0f %9.1f %9.0f %8.0f %8.1f\n' "$kind" "$pages" \
+    printf '%-6s %5d %9.0f %9.0f %9.1f %9.0f %8.0f %8.2f %8.1f\n' "$kind" "$pages" \
         "$(calc "$wall * 1000")" "$(calc "$cpu * 1000")" "$rss" \
         "$(calc "$bytes / 1024")" "$(calc "$pages / $wall")" \
-        "$(calc "$bytes / 1024 / $pages")"
+        "$(calc "$wall * 1000 / $pages")" "$(calc "$bytes / 1024 / $pages")"
     stage_json=""
     line="       stages ms:"
     for s in $stages; do
@@ -98,8 +98,8 @@ for kind in "${corpora[@]}"; do
     {
         printf '%s  {"corpus": "%s", "runs": %d, "pages": %d, "wall_s": %s, "cpu_s": %s, ' \
             "$sep" "$kind" "$runs" "$pages" "$wall" "$cpu"
-        printf '"peak_rss_mb": %s, "output_bytes": %d, "pages_per_s": %s, ' \
-            "$rss" "$bytes" "$(calc "$pages / $wall")"
+        printf '"peak_rss_mb": %s, "output_bytes": %d, "pages_per_s": %s, "ms_per_page": %s, ' \
+            "$rss" "$bytes" "$(calc "$pages / $wall")" "$(calc "$wall * 1000 / $pages")"
         printf '"stages_s": {%s}%s}\n' "$stage_json" "$cmp_json"
     } >>"$json"
     sep=","

@@ -17,6 +17,8 @@ struct diag {
     size_t count, cap;
     char **names;
     size_t name_count, name_cap;
+    size_t *name_slots; /* open addressing: index + 1 into names, 0 = empty */
+    size_t slot_count;
     int errors, warnings;
     int worst_kind;
     int suppressed;
@@ -38,16 +40,35 @@ void diag_free(diag *d)
     free(d->messages);
     free(d->levels);
     free(d->names);
+    free(d->name_slots);
     free(d);
 }
 
+static size_t name_slot(const diag *d, const char *file)
+{
+    size_t mask = d->slot_count - 1;
+    size_t j = hash_fnv1a(HASH_FNV_INIT, file, strlen(file)) & mask;
+    while (d->name_slots[j] && strcmp(d->names[d->name_slots[j] - 1], file) != 0)
+        j = (j + 1) & mask;
+    return j;
+}
+
+/* A volume names thousands of files: a hash set, not a list walk. */
 const char *diag_intern(diag *d, const char *file)
 {
-    for (size_t i = 0; i < d->name_count; i++)
-        if (strcmp(d->names[i], file) == 0)
-            return d->names[i];
+    if ((d->name_count + 1) * 2 > d->slot_count) {
+        free(d->name_slots);
+        d->slot_count = d->slot_count ? d->slot_count * 2 : 64;
+        d->name_slots = xcalloc(d->slot_count, sizeof *d->name_slots);
+        for (size_t i = 0; i < d->name_count; i++)
+            d->name_slots[name_slot(d, d->names[i])] = i + 1;
+    }
+    size_t j = name_slot(d, file);
+    if (d->name_slots[j])
+        return d->names[d->name_slots[j] - 1];
     char **slot = ARRAY_PUSH(d->names, d->name_count, d->name_cap);
     *slot = xstrdup(file);
+    d->name_slots[j] = d->name_count;
     return *slot;
 }
 

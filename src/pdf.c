@@ -19,7 +19,8 @@
 #include "timing.h"
 
 typedef struct image_rec {
-    char *path; /* canonical */
+    char *path;      /* canonical */
+    char *seen_as;   /* the path as placements give it, to skip realpath */
     HPDF_Image image;
 } image_rec;
 
@@ -375,6 +376,9 @@ static HPDF_Image embed_pixels(writer *w, image_pixels *px, bool as_jpeg)
  * embedded once. */
 static HPDF_Image load_image(writer *w, const char *path)
 {
+    for (size_t i = 0; i < w->image_count; i++)
+        if (strcmp(w->images[i].seen_as, path) == 0)
+            return w->images[i].image;
     char *real = realpath(path, NULL);
     const char *key = real ? real : path;
     for (size_t i = 0; i < w->image_count; i++)
@@ -419,6 +423,7 @@ static HPDF_Image load_image(writer *w, const char *path)
     }
     image_rec *r = ARRAY_PUSH(w->images, w->image_count, w->image_cap);
     r->path = xstrdup(key);
+    r->seen_as = xstrdup(path);
     r->image = img;
 done:
     free(real);
@@ -1185,8 +1190,10 @@ void pdf_writer_free(pdf_writer *w)
     pdf_fonts_free(w->fonts);
     if (w->doc)
         HPDF_Free(w->doc);
-    for (size_t i = 0; i < w->image_count; i++)
+    for (size_t i = 0; i < w->image_count; i++) {
         free(w->images[i].path);
+        free(w->images[i].seen_as);
+    }
     free(w->images);
     free(w->pages);
     free(w->sizes);

@@ -77,6 +77,7 @@ typedef struct flow_ctx {
     int skip_count;
     double col_free[12];     /* where each column of the page is free */
     article_stats *stats; /* of the article being placed, NULL otherwise */
+    struct set_cache *set_cache; /* paragraphs already set, see set_paragraph */
 } flow_ctx;
 
 /* ---- Setting text ------------------------------------------------------ */
@@ -127,6 +128,102 @@ static setting set_text(flow_ctx *c, style_role role, const char *text, size_t l
     out.run = shape_text(c->sh, text, len, spans, span_count, c->chains[role], loc, c->a, c->d);
     out.lines = lines_break(out.run, s, width, indent, loc, c->a, c->d);
     c->pl->loose_lines += out.lines.loose_lines;
+    return out;
+}
+
+/* Paragraphs already shaped and broken, by content and measure. Placing
+ * an article again (page filling tries a dozen photo sizes) sets the same
+ * paragraphs at the same widths; this returns the earlier result. Entries
+ * live in the flow's arena; a setting that produced a diagnostic is never
+ * kept, so the final placement reports it again. */
+typedef struct set_entry {
+    uint64_t hash; /* 0 = empty */
+    style_role role;
+    double width, indent, size_pt;
+    const char *text; /* arena copy, compared in full */
+    size_t len;
+    const span *spans;
+    size_t span_count;
+    setting result;
+} set_entry;
+
+typedef struct set_cache {
+    set_entry *slots;
+    size_t slot_count, used;
+} set_cache;
+
+static uint64_t set_key(style_role role, double width, double indent, double size_pt,
+                        const char *text, size_t len, const span *spans, size_t span_count)
+{
+    double nums[3] = {width, indent, size_pt};
+    uint64_t h = hash_fnv1a(HASH_FNV_INIT, &role, sizeof role);
+    h = hash_fnv1a(h, nums, sizeof nums);
+    h = hash_fnv1a(h, text, len);
+    if (span_count)
+        h = hash_fnv1a(h, spans, span_count * sizeof *spans);
+    return h ? h : 1;
+}
+
+static set_entry *set_find(set_cache *sc, uint64_t h, style_role role, double width,
+                           double indent, double size_pt, const char *text, size_t len,
+                           const span *spans, size_t span_count)
+{
+    size_t mask = sc->slot_count - 1;
+    for (size_t j = h & mask;; j = (j + 1) & mask) {
+        set_entry *e = &sc->slots[j];
+        if (!e->hash ||
+            (e->hash == h && e->role == role && e->width == width && e->indent == indent &&
+             e->size_pt == size_pt && e->len == len && e->span_count == span_count &&
+             memcmp(e->text, text, len) == 0 &&
+             (!span_count || memcmp(e->spans, spans, span_count * sizeof *spans) == 0)))
+            return e;
+    }
+}
+
+static setting set_paragraph(flow_ctx *c, style_role role, const char *text, size_t len,
+                             const span *spans, size_t span_count, double width,
+                             double indent, src_loc loc)
+{
+    if (!c->set_cache)
+        c->set_cache = arena_alloc(c->a, sizeof *c->set_cache);
+    set_cache *sc = c->set_cache;
+    if ((sc->used + 1) * 2 > sc->slot_count) {
+        set_entry *old = sc->slots;
+        size_t old_count = sc->slot_count;
+        sc->slot_count = old_count ? old_count * 2 : 256;
+        sc->slots = arena_alloc(c->a, sc->slot_count * sizeof *sc->slots);
+        for (size_t i = 0; i < old_count; i++)
+            if (old[i].hash)
+                *set_find(sc, old[i].hash, old[i].role, old[i].width, old[i].indent,
+                          old[i].size_pt, old[i].text, old[i].len, old[i].spans,
+                          old[i].span_count) = old[i];
+    }
+    double size_pt = c->t->styles[role].size_pt;
+    uint64_t h = set_key(role, width, indent, size_pt, text, len, spans, span_count);
+    set_entry *e = set_find(sc, h, role, width, indent, size_pt, text, len, spans, span_count);
+    if (e->hash) {
+        /* The glyphs are shared; the run points at this text (or keeps its
+         * own upper-cased copy), and the lines are copied because drawing
+         * may align them in place. */
+        setting out = e->result;
+        glyph_run *run = arena_memdup(c->a, out.run, sizeof *out.run);
+        if (!c->t->styles[role].uppercase)
+            run->text = text;
+        out.run = run;
+        out.lines.lines = arena_memdup(c->a, out.lines.lines, out.lines.count * sizeof(line));
+        c->pl->loose_lines += out.lines.loose_lines;
+        return out;
+    }
+    int messages = diag_warning_count(c->d) + diag_error_count(c->d);
+    setting out = set_text(c, role, text, len, spans, span_count, width, indent, loc);
+    if (diag_warning_count(c->d) + diag_error_count(c->d) != messages || !out.run)
+        return out;
+    *e = (set_entry){h, role, width, indent, size_pt, arena_strndup(c->a, text, len), len,
+                     span_count ? arena_memdup(c->a, spans, span_count * sizeof *spans) : NULL,
+                     span_count, out};
+    e->result.lines.lines =
+        arena_memdup(c->a, out.lines.lines, out.lines.count * sizeof(line));
+    sc->used++;
     return out;
 }
 
@@ -266,8 +363,8 @@ static void push_paragraph(flow_ctx *c, item_list *l, style_role role, const cha
                 piece[pc++] = (span){a - start, b - a, spans[i].flags};
             }
         }
-        setting st = set_text(c, role, text + start, end - start, piece, pc, width,
-                              start ? 0 : indent, loc);
+        setting st = set_paragraph(c, role, text + start, end - start, piece, pc, width,
+                                   start ? 0 : indent, loc);
         free(piece);
         push_lines(c, l, role, st, keep_all);
         start = end;

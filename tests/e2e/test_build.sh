@@ -645,4 +645,18 @@ if need_pdf reading-order; then
 fi
 
 
+
+# Kickers are set in capitals by the layout: the page shows them upper-cased
+# and copying gives what the page shows, for every article (articles are set
+# several times while pages are filled; each setting must keep its own text).
+if [ -s "$PDF" ]; then
+    pdftotext -enc UTF-8 "$PDF" "$WD/kickers.txt" 2>/dev/null
+    missing=""
+    for k in "HỘI NGHỊ" "DOANH NGHIỆP" "CẢI CÁCH HÀNH CHÍNH" "CHUYỂN ĐỔI SỐ" "THÔNG BÁO"; do
+        grep -q "$k" "$WD/kickers.txt" || missing="$missing '$k'"
+    done
+    if [ -n "$missing" ]; then nok kickers-upper-case "not in the PDF text:$missing"
+    else ok kickers-upper-case; fi
+fi
+
 exit 0

@@ -159,9 +159,20 @@ static uint64_t set_key(style_role role, double width, double indent, double siz
     uint64_t h = hash_fnv1a(HASH_FNV_INIT, &role, sizeof role);
     h = hash_fnv1a(h, nums, sizeof nums);
     h = hash_fnv1a(h, text, len);
-    if (span_count)
-        h = hash_fnv1a(h, spans, span_count * sizeof *spans);
+    /* Field by field: a span's padding bytes are not initialised. */
+    for (size_t i = 0; i < span_count; i++) {
+        uint64_t f[3] = {spans[i].offset, spans[i].len, spans[i].flags};
+        h = hash_fnv1a(h, f, sizeof f);
+    }
     return h ? h : 1;
+}
+
+static bool same_spans(const span *a, const span *b, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (a[i].offset != b[i].offset || a[i].len != b[i].len || a[i].flags != b[i].flags)
+            return false;
+    return true;
 }
 
 static set_entry *set_find(set_cache *sc, uint64_t h, style_role role, double width,
@@ -175,7 +186,7 @@ static set_entry *set_find(set_cache *sc, uint64_t h, style_role role, double wi
             (e->hash == h && e->role == role && e->width == width && e->indent == indent &&
              e->size_pt == size_pt && e->len == len && e->span_count == span_count &&
              memcmp(e->text, text, len) == 0 &&
-             (!span_count || memcmp(e->spans, spans, span_count * sizeof *spans) == 0)))
+             same_spans(e->spans, spans, span_count)))
             return e;
     }
 }

@@ -499,20 +499,10 @@ bool article_parse(const char *path, const char *root, char *text, size_t len,
 bool article_load(const char *path, const char *root, article *out, arena *a, diag *d)
 {
     size_t len;
-    char *text = read_file(path, limits.max_input_bytes, &len);
+    char *text = read_input(path, "article", true, &len, d);
     if (!text) {
         memset(out, 0, sizeof *out);
-        diag_error(d, loc_file(diag_intern(d, path)), "cannot read article: %s",
-                   errno == EFBIG ? "file larger than the limit (--max-input-bytes)"
-                                  : strerror(errno));
         return false;
-    }
-    if (limits.input_encoding) {
-        size_t nl;
-        char *converted = utf8_from_legacy(text, len, limits.input_encoding, &nl);
-        free(text);
-        text = converted;
-        len = nl;
     }
     bool ok = article_parse(path, root, text, len, true, out, a, d);
     free(text);

@@ -32,4 +32,11 @@ typedef struct bulletin_limits {
 /* The limits in force (defaults until the CLI changes them). */
 extern bulletin_limits limits;
 
+#include "diag.h"
+
+/* Reads an input file within max_input_bytes; on failure reports "cannot
+ * read WHAT: reason" at the file and returns NULL. With convert, text in
+ * the --input-encoding legacy encoding comes back as UTF-8. */
+char *read_input(const char *path, const char *what, bool convert, size_t *len, diag *d);
+
 #endif

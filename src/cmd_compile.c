@@ -88,14 +88,12 @@ static bool load_volume(const char *path, volume *v, arena *a, diag *d)
     memset(v, 0, sizeof *v);
     v->contents = v->index = true;
     size_t len;
-    char *text = read_file(path, limits.max_input_bytes, &len);
+    char *text = read_input(path, "the volume", false, &len, d);
     const char *file = diag_intern(d, path);
     v->path = file;
     v->loc = loc_file(file);
-    if (!text) {
-        diag_error(d, loc_file(file), "cannot read the volume: %s", strerror(errno));
+    if (!text)
         return false;
-    }
     char *dir = path_dirname(path);
     v->dir = arena_strdup(a, dir);
     free(dir);

@@ -199,20 +199,10 @@ bool issue_load_articles(issue *is, arena *a, diag *d)
 static bool issue_load_untimed(const char *path, issue *out, arena *a, diag *d)
 {
     size_t len;
-    char *text = read_file(path, limits.max_input_bytes, &len);
+    char *text = read_input(path, "the issue manifest", true, &len, d);
     if (!text) {
         memset(out, 0, sizeof *out);
-        diag_error(d, loc_file(diag_intern(d, path)), "cannot read the issue manifest: %s",
-                   errno == EFBIG ? "file larger than the limit (--max-input-bytes)"
-                                  : strerror(errno));
         return false;
-    }
-    if (limits.input_encoding) {
-        size_t nl;
-        char *converted = utf8_from_legacy(text, len, limits.input_encoding, &nl);
-        free(text);
-        text = converted;
-        len = nl;
     }
     bool ok = issue_parse(path, text, len, out, a, d);
     free(text);

@@ -345,12 +345,9 @@ static bool load_page(const yml *y, yml_node map, template *t, arena *a, diag *d
 static bool template_load_untimed(template *t, const char *path, arena *a, diag *d)
 {
     size_t len;
-    char *text = read_file(path, limits.max_input_bytes, &len);
-    if (!text) {
-        diag_error(d, loc_file(diag_intern(d, path)), "cannot read layout template: %s",
-                   strerror(errno));
+    char *text = read_input(path, "layout template", false, &len, d);
+    if (!text)
         return false;
-    }
     bool ok = template_parse(t, path, text, len, a, d);
     free(text);
     return ok;

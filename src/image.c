@@ -170,13 +170,20 @@ static bool jpeg_is_complete(FILE *f, const char *path, src_loc loc, diag *d)
     return false;
 }
 
-bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
+/* The image file for reading, or NULL with the reason reported at loc. */
+static FILE *open_image(const char *path, src_loc loc, diag *d)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (!f)
         diag_error(d, loc, "image '%s' cannot be opened: %s", path, strerror(errno));
+    return f;
+}
+
+bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
+{
+    FILE *f = open_image(path, loc, d);
+    if (!f)
         return false;
-    }
     unsigned char magic[8] = {0};
     size_t n = fread(magic, 1, sizeof magic, f);
     rewind(f);
@@ -209,11 +216,9 @@ bool image_probe(const char *path, src_loc loc, image_info *out, diag *d)
 bool image_decode_png(const char *path, src_loc loc, image_pixels *out, diag *d)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_error(d, loc, "image '%s' cannot be opened: %s", path, strerror(errno));
+    FILE *f = open_image(path, loc, d);
+    if (!f)
         return false;
-    }
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     /* Changed after setjmp, so volatile: longjmp must see their values. */
@@ -301,11 +306,9 @@ void image_pixels_fini(image_pixels *px)
 bool image_decode_jpeg(const char *path, src_loc loc, image_pixels *out, diag *d)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_error(d, loc, "image '%s' cannot be opened: %s", path, strerror(errno));
+    FILE *f = open_image(path, loc, d);
+    if (!f)
         return false;
-    }
     struct jpeg_decompress_struct cinfo;
     jpeg_failure err;
     memset(&err, 0, sizeof err);

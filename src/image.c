@@ -28,14 +28,22 @@ static void jpeg_quiet(j_common_ptr cinfo, int level)
     (void)level;
 }
 
+/* libjpeg errors jump back to the caller's setjmp; its warnings stay
+ * off stderr. */
+static struct jpeg_error_mgr *quiet_jpeg_errors(jpeg_failure *err)
+{
+    memset(err, 0, sizeof *err);
+    struct jpeg_error_mgr *mgr = jpeg_std_error(&err->mgr);
+    err->mgr.error_exit = jpeg_fail;
+    err->mgr.emit_message = jpeg_quiet;
+    return mgr;
+}
+
 static bool probe_jpeg(FILE *f, const char *path, src_loc loc, image_info *out, diag *d)
 {
     struct jpeg_decompress_struct cinfo;
     jpeg_failure err;
-    memset(&err, 0, sizeof err);
-    cinfo.err = jpeg_std_error(&err.mgr);
-    err.mgr.error_exit = jpeg_fail;
-    err.mgr.emit_message = jpeg_quiet;
+    cinfo.err = quiet_jpeg_errors(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&cinfo);
         diag_error(d, loc, "image '%s' is not a readable JPEG (%s)", path, err.message);
@@ -311,10 +319,7 @@ bool image_decode_jpeg(const char *path, src_loc loc, image_pixels *out, diag *d
         return false;
     struct jpeg_decompress_struct cinfo;
     jpeg_failure err;
-    memset(&err, 0, sizeof err);
-    cinfo.err = jpeg_std_error(&err.mgr);
-    err.mgr.error_exit = jpeg_fail;
-    err.mgr.emit_message = jpeg_quiet;
+    cinfo.err = quiet_jpeg_errors(&err);
     unsigned char *volatile row = NULL;
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&cinfo);

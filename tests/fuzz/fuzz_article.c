@@ -7,17 +7,13 @@
 #include "article.h"
 #include "fuzz.h"
 
+static void parse_article(char *text, size_t len, arena *a, diag *d)
+{
+    article art;
+    article_parse("fuzz/articles/a.md", NULL, text, len, false, &art, a, d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    memcpy(text, data, size);
-    text[size] = '\0';
-    arena *a = arena_new();
-    diag *d = diag_new();
-    article art;
-    article_parse("fuzz/articles/a.md", NULL, text, size, false, &art, a, d);
-    diag_free(d);
-    arena_free(a);
-    free(text);
-    return 0;
+    return fuzz_parse(data, size, parse_article);
 }

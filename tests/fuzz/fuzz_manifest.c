@@ -6,17 +6,13 @@
 #include "fuzz.h"
 #include "issue.h"
 
+static void parse_manifest(char *text, size_t len, arena *a, diag *d)
+{
+    issue is;
+    issue_parse("fuzz/issue.yaml", text, len, &is, a, d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    memcpy(text, data, size);
-    text[size] = '\0';
-    arena *a = arena_new();
-    diag *d = diag_new();
-    issue is;
-    issue_parse("fuzz/issue.yaml", text, size, &is, a, d);
-    diag_free(d);
-    arena_free(a);
-    free(text);
-    return 0;
+    return fuzz_parse(data, size, parse_manifest);
 }

@@ -6,18 +6,14 @@
 #include "fuzz.h"
 #include "template.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void parse_template(char *text, size_t len, arena *a, diag *d)
 {
-    char *text = malloc(size + 1);
-    memcpy(text, data, size);
-    text[size] = '\0';
-    arena *a = arena_new();
-    diag *d = diag_new();
     template t;
     template_default(&t);
-    template_parse(&t, "fuzz/layout.yaml", text, size, a, d);
-    diag_free(d);
-    arena_free(a);
-    free(text);
-    return 0;
+    template_parse(&t, "fuzz/layout.yaml", text, len, a, d);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_parse(data, size, parse_template);
 }

@@ -4,14 +4,15 @@ BINDIR     = $(PREFIX)/bin
 SHAREDIR   = $(PREFIX)/share/bulletin
 
 PKGS      = harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
-            libutf8proc libpng libjpeg icu-i18n icu-uc zlib
+            libutf8proc libpng libjpeg icu-i18n icu-uc zlib libzip libxml-2.0
 # Debian packages: libraries (checked with pkg-config), then fonts and PDF tools.
 DEB_LIBS  = libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libcmark-dev \
             libyaml-dev libunibreak-dev libutf8proc-dev libpng-dev libjpeg-dev libicu-dev zlib1g-dev \
+            libzip-dev libxml2-dev \
             pkg-config
 DEB_TOOLS = fonts-liberation2 fonts-noto-core qpdf poppler-utils icu-devtools mupdf-tools imagemagick \
             icc-profiles-free default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java \
-            clang libclang-rt-14-dev valgrind time
+            clang libclang-rt-14-dev valgrind time zip
 
 build     ?= release
 CC        ?= cc

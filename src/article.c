@@ -369,6 +369,14 @@ static bool load_front_images(const yml *y, yml_node seq, parse_ctx *c, article 
             ok = false;
             continue;
         }
+        if (!*file) {
+            /* `bulletin import` leaves such slots for a caption whose photo
+             * the editor has still to find. */
+            diag_warning(c->d, yml_loc(y, yml_get(y, item, "file")),
+                         "photo slot without a file%s%s%s: fill in 'file:'; left out of the layout",
+                         caption ? " (caption '" : "", caption ? caption : "", caption ? "')" : "");
+            continue;
+        }
         fig->caption = caption;
         fig->credit = credit;
         fig->span_columns = (int)span_cols;

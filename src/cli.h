@@ -12,6 +12,7 @@ int cmd_build(int argc, char **argv, diag *d);
 int cmd_fonts(int argc, char **argv, diag *d);
 int cmd_check(int argc, char **argv, diag *d);
 int cmd_compile(int argc, char **argv, diag *d);
+int cmd_import(int argc, char **argv, diag *d);
 
 /* Directory holding layouts/ and fonts/: $BULLETIN_DATADIR, else the
  * installed share directory, else the source tree the binary sits in.

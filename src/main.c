@@ -13,6 +13,7 @@ static const char usage_text[] =
     "  bulletin check ISSUE.yaml [--layout NAME|FILE] [--profile P] [--report FILE.json] [--strict]\n"
     "  bulletin compile VOLUME.yaml [-o OUT.pdf] [--profile P]\n"
     "  bulletin fonts [--layout NAME|FILE] [--text FILE]\n"
+    "  bulletin import FILE... [-o DIR] [--force]\n"
     "  bulletin --help | --version | help COMMAND\n"
     "\n"
     "Commands:\n"
@@ -20,6 +21,7 @@ static const char usage_text[] =
     "  check   preflight only: report problems, write nothing\n"
     "  compile a year's issues in one volume with contents and index\n"
     "  fonts   show which font file each style resolves to and its Vietnamese coverage\n"
+    "  import  turn Word files, saved web pages and scraped text into article files\n"
     "\n"
     "\n"
     "Options of build, check and compile:\n"
@@ -74,6 +76,22 @@ static const char fonts_help[] =
     "and whether that face covers every Vietnamese letter. With --text, also\n"
     "lists characters of FILE that no resolved face has.\n";
 
+static const char import_help[] =
+    "Usage: bulletin import FILE... [-o DIR] [--force]\n"
+    "\n"
+    "Writes one article file (YAML front matter + Markdown) per input, with its\n"
+    "photos beside it, and reports what it recognised and guessed:\n"
+    "  .docx   paragraphs, headings, bold/italic, lists, photos with the caption\n"
+    "          paragraph under them, the title\n"
+    "  .html   a saved news page: title, lead, paragraphs, figures and captions,\n"
+    "          byline, date; menus, share buttons, comments and related links dropped\n"
+    "  .txt    text copied from a portal: title, date line, captions (photo slots\n"
+    "          to fill in), subheads, byline; button rows and comments dropped\n"
+    "Text in UTF-8 (BOM or not), UTF-16, Windows-1258, TCVN3 or VNI is converted\n"
+    "to Unicode NFC.\n"
+    "  -o, --output DIR   where to write (default: beside each input)\n"
+    "  --force            replace article and photo files that already exist\n";
+
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv, diag *d);
@@ -85,6 +103,7 @@ static const command commands[] = {
     {"check", cmd_check, check_help},
     {"compile", cmd_compile, compile_help},
     {"fonts", cmd_fonts, fonts_help},
+    {"import", cmd_import, import_help},
 };
 
 static const command *find_command(const char *name)

@@ -208,6 +208,13 @@ static const char *legacy_guess(const char *text, size_t len, size_t *at)
     return NULL;
 }
 
+int utf8_legacy_detect(const char *text, size_t len)
+{
+    size_t at;
+    const char *enc = legacy_guess(text, len, &at);
+    return !enc ? LEGACY_NONE : strcmp(enc, "VNI") == 0 ? LEGACY_VNI : LEGACY_TCVN3;
+}
+
 bool utf8_legacy_parse(const char *name, int *out)
 {
     if (strcmp(name, "tcvn3") == 0 || strcmp(name, "abc") == 0)

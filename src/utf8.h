@@ -35,6 +35,9 @@ size_t utf8_strip_bom(char *text, size_t len);
 /* Legacy Vietnamese encodings: TCVN3 (ABC, TCVN 5712 VN3) and VNI. */
 enum legacy_encoding { LEGACY_NONE = 0, LEGACY_TCVN3 = 1, LEGACY_VNI = 2 };
 bool utf8_legacy_parse(const char *name, int *out);
+/* Which legacy encoding valid UTF-8 text shows as mojibake (TCVN3 or VNI
+ * bytes read as Windows-1252), or LEGACY_NONE. */
+int utf8_legacy_detect(const char *text, size_t len);
 
 /* Converts a legacy-encoded file to NFC UTF-8 (malloc'd, NUL-terminated).
  * Accepts the raw bytes, or the same bytes already read as Windows-1252 and

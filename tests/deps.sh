@@ -6,7 +6,7 @@
 set -u
 missing=""
 for pc in harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
-          libutf8proc libpng libjpeg icu-i18n icu-uc zlib; do
+          libutf8proc libpng libjpeg icu-i18n icu-uc zlib libzip libxml-2.0; do
     if ! pkg-config --exists "$pc" 2>/dev/null; then missing="yes"; fi
 done
 [ -f /usr/include/hpdf.h ] || missing="yes"
@@ -16,7 +16,7 @@ done
 command -v java >/dev/null 2>&1 || missing="yes"
 command -v clang >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1 || missing="yes"
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || missing="yes"
-for tool in qpdf pdffonts pdftotext pdfinfo pdfimages uconv mutool; do
+for tool in qpdf pdffonts pdftotext pdfinfo pdfimages uconv mutool zip; do
     command -v "$tool" >/dev/null 2>&1 || missing="yes"
 done
 for font in /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf \

@@ -339,17 +339,38 @@ char *import_decode(const char *path, const char *bytes, size_t len, size_t *out
     size_t blen = len - (bom ? 3 : 0);
     size_t bad_at = 0;
     if (valid_utf8(b, blen, &bad_at)) {
-        int legacy = utf8_legacy_detect(b, blen);
-        if (legacy) {
-            *what = legacy == LEGACY_VNI ? "VNI read as Windows-1252, converted to Unicode"
-                                         : "TCVN3 (ABC) read as Windows-1252, converted to Unicode";
-            return utf8_from_legacy(b, blen, legacy, out_len);
+        /* TCVN3 or VNI bytes read as Windows-1252 are valid UTF-8 too: the
+         * reading that makes more Vietnamese words wins (the markers of
+         * the two overlap: ñ is đ in VNI, and a letter TCVN3 text shows). */
+        size_t nl;
+        char *nfc = utf8_nfc(b, blen, &nl);
+        bool latin1 = false;
+        for (size_t i = 0; i + 1 < nl && !latin1; i++)
+            latin1 = (unsigned char)nfc[i] == 0xC2 || (unsigned char)nfc[i] == 0xC3;
+        if (latin1 || utf8_legacy_detect(b, blen)) {
+            long own = vietnamese_score(nfc, nl);
+            size_t tl, vl;
+            char *tcvn3 = utf8_from_legacy(b, blen, LEGACY_TCVN3, &tl);
+            char *vni = utf8_from_legacy(b, blen, LEGACY_VNI, &vl);
+            long ts = vietnamese_score(tcvn3, tl), vs = vietnamese_score(vni, vl);
+            bool is_vni = vs > ts;
+            if ((is_vni ? vs : ts) > own + 2) {
+                *what = is_vni ? "VNI read as Windows-1252, converted to Unicode"
+                               : "TCVN3 (ABC) read as Windows-1252, converted to Unicode";
+                free(is_vni ? tcvn3 : vni);
+                free(nfc);
+                *out_len = is_vni ? vl : tl;
+                return is_vni ? vni : tcvn3;
+            }
+            free(tcvn3);
+            free(vni);
         }
         *what = utf8_is_nfc(b, blen) ? (bom ? "UTF-8 with a byte-order mark" : "UTF-8")
                                      : (bom ? "UTF-8 with a byte-order mark, decomposed (NFD): "
                                               "composed to NFC"
                                             : "UTF-8, decomposed (NFD): composed to NFC");
-        return utf8_nfc(b, blen, out_len);
+        *out_len = nl;
+        return nfc;
     }
     /* Not UTF-8: the 8-bit Vietnamese encodings, best reading wins. */
     static const struct {
@@ -796,14 +817,32 @@ void import_tidy(imported_article *im, diag *d)
         }
         free(t);
     }
-    /* Byline: the last block, when it reads like one. */
-    if (!im->byline && im->block_count > 1) {
+    /* Byline: the last block when it reads like one; a source line ("Theo
+     * Cổng TTĐT tỉnh ...") or the source's address may follow it. */
+    for (size_t back = 1; !im->byline && back <= 3 && back < im->block_count; back++) {
+        size_t at = im->block_count - back;
+        import_block *blk = &im->blocks[at];
+        char *t = import_block_text(blk);
+        bool source_line = strstr(t, "://") ? !strchr(t, ' ')
+                                            : strncmp(t, "Theo ", 5) == 0 && count_words(t) <= 12;
+        if (blk->kind == IMPORT_PARAGRAPH && import_is_byline(t) &&
+            !(source_line && back < 3 && at > 0)) {
+            im->byline = t;
+            import_note(im, "byline from %s %d (a name at the end%s)", im->unit, blk->line,
+                        blk->right_aligned ? ", right-aligned" : "");
+            import_remove_block(im, at);
+            break;
+        }
+        free(t);
+        if (!source_line)
+            break;
+    }
+    if (!im->byline && im->block_count > 1) { /* only "Theo <source>" */
         import_block *last = &im->blocks[im->block_count - 1];
         char *t = import_block_text(last);
-        if (last->kind == IMPORT_PARAGRAPH && import_is_byline(t)) {
+        if (strncmp(t, "Theo ", 5) == 0 && import_is_byline(t)) {
             im->byline = t;
-            import_note(im, "byline from %s %d (a name at the end%s)", im->unit, last->line,
-                        last->right_aligned ? ", right-aligned" : "");
+            import_note(im, "byline from %s %d (the source)", im->unit, last->line);
             import_remove_block(im, im->block_count - 1);
         } else
             free(t);

@@ -35,6 +35,7 @@ typedef struct import_block {
     size_t run_count, run_cap;
     int line;          /* where it starts in the input (paragraph number for .docx) */
     bool right_aligned; /* a hint for the byline */
+    bool standalone;    /* a block of its own, not a line inside one (.txt) */
 } import_block;
 
 typedef struct import_photo {

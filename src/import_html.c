@@ -386,13 +386,24 @@ static char *meta(const xmlNode *n, const char *key)
     return NULL;
 }
 
+static const xmlNode *child_element(const xmlNode *n, const char *tag)
+{
+    for (const xmlNode *k = n->children; k; k = k->next)
+        if (is(k, tag))
+            return k;
+    return NULL;
+}
+
 /* The title: the <h1> that the page's <title> starts with, else og:title,
  * else the first <h1>, else <title> without the site's name. */
 static void find_title(html_ctx *c, const xmlNode *root)
 {
     const xmlNode *h1 = find_first(root, "h1");
     char *h1_text = h1 ? text_of(h1) : NULL;
-    const xmlNode *title_el = find_first(root, "title");
+    const xmlNode *head = root;
+    while (head && !is(head, "head"))
+        head = head->type == XML_ELEMENT_NODE && is(head, "html") ? head->children : head->next;
+    const xmlNode *title_el = head ? child_element(head, "title") : NULL;
     char *page_title = title_el ? text_of(title_el) : NULL;
     char *og = meta(root, "og:title");
     imported_article *im = c->im;

@@ -29,12 +29,11 @@ static bool ends_with(const char *s, const char *tail)
     return n >= t && memcmp(s + n - t, tail, t) == 0;
 }
 
-/* Whether a line ends as a sentence does; an ellipsis does not, since a
- * shortened caption often ends with one. */
+/* Whether a line ends as a sentence does. */
 static bool ends_sentence(const char *s)
 {
-    if (ends_with(s, "...") || ends_with(s, "\xE2\x80\xA6"))
-        return false;
+    if (ends_with(s, "\xE2\x80\xA6")) /* … */
+        return true;
     size_t n = strlen(s);
     if (!n)
         return false;
@@ -80,9 +79,51 @@ static bool opens_with_source_tag(const char *s)
     return (*p == '-' || strncmp(p, "\xE2\x80\x93", 3) == 0 || strncmp(p, "\xE2\x80\x94", 3) == 0);
 }
 
+/* "1. ", "2) ", "I. ", "a) ": a numbered item or heading. */
+static bool numbered(const char *s)
+{
+    size_t i = 0;
+    while (s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (!i)
+        while (s[i] == 'I' || s[i] == 'V' || s[i] == 'X')
+            i++;
+    if (!i && s[0] >= 'a' && s[0] <= 'z')
+        i = 1;
+    return i && i <= 4 && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
+}
+
+/* What photo captions say and body sentences rarely do in one short
+ * line: the scene, the speaker, the handing over (case-folded prefixes
+ * and phrases). */
+static bool caption_words(const char *t)
+{
+    static const char *const cues[] = {"Quang cảnh", "Toàn cảnh", "Các đại biểu", "Đại biểu",
+                                       " phát biểu", " trao ", " chụp ảnh", " tại buổi",
+                                       " tại lễ", " tại hội nghị", " tại chương trình",
+                                       " biểu diễn", NULL};
+    for (const char *const *c = cues; *c; c++)
+        if ((**c == ' ' && strstr(t, *c)) || (**c != ' ' && strncmp(t, *c, strlen(*c)) == 0))
+            return true;
+    return false;
+}
+
+/* "Image copyright AFP", "Bản quyền hình ảnh Reuters": a credit line that
+ * comes before its caption. */
+static const char *credit_before_caption(const char *t)
+{
+    static const char *const prefixes[] = {"Image copyright ", "Bản quyền hình ảnh ",
+                                           "Getty Images", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (strncmp(t, *p, strlen(*p)) == 0)
+            return (*p)[strlen(*p) - 1] == ' ' ? t + strlen(*p) : t;
+    return NULL;
+}
+
 /* Decides what each remaining line is. */
 static void classify(imported_article *im)
 {
+    size_t credit_slot = 0; /* images[n] whose credit line came first */
     for (size_t i = 0; i < im->block_count;) {
         import_block *b = &im->blocks[i];
         char *t = import_block_text(b);
@@ -109,13 +150,49 @@ static void classify(imported_article *im)
             free(t);
             continue;
         }
-        bool caption = !marker && i + 1 < im->block_count && words <= 45 &&
-                       ((credit && !credit_only) ||
-                        (!ends_sentence(t) && words >= 6 && (strchr(t, ',') || words > 12)));
-        if (caption) {
+        const char *early_credit = credit_before_caption(t);
+        if (early_credit && words <= 6) {
+            /* the photo was there; its caption may follow */
             import_photo *p = import_add_photo(im, b->line);
-            p->caption = credit ? xstrdup(credit_probe) : xstrdup(t);
-            p->credit = credit;
+            p->credit = xstrdup(early_credit);
+            credit_slot = im->photo_count;
+            import_note(im, "line %d: photo credit, images[%zu]", b->line, im->photo_count);
+            import_remove_block(im, i);
+            free(credit_probe);
+            free(credit);
+            free(t);
+            continue;
+        }
+        /* One sentence at most: a caption is not a paragraph of the body. */
+        bool one_sentence = true;
+        for (const char *p = t; *p && one_sentence; p++)
+            one_sentence = !((*p == '.' || *p == '!' || *p == '?') && p[1] == ' ' && p > t &&
+                             p[-1] >= 'a' && p[-1] <= 'z' && p[2] >= 'A' && p[2] <= 'Z' &&
+                             !(credit && strstr(p, "nh:")));
+        /* "TS Nguyễn Hữu Hà - ảnh 1": a gallery's numbering left in a caption */
+        size_t tl = strlen(t), k = tl;
+        while (k && t[k - 1] >= '0' && t[k - 1] <= '9')
+            k--;
+        bool gallery = k < tl && k >= 9 && memcmp(t + k - 9, " - \xE1\xBA\xA3nh ", 9) == 0;
+        bool after_credit = credit_slot && credit_slot == im->photo_count &&
+                            !im->photos[credit_slot - 1].caption;
+        bool caption = !marker && !numbered(t) && b->standalone && i + 1 < im->block_count &&
+                       words <= 45 && words >= 3 &&
+                       ((credit && !credit_only) || gallery ||
+                        (!ends_sentence(t) && words >= 6 && (strchr(t, ',') || words > 12)) ||
+                        (after_credit && !ends_sentence(t)) ||
+                        (one_sentence && words <= 35 && caption_words(t)));
+        credit_slot = 0;
+        if (caption) {
+            import_photo *p = after_credit ? &im->photos[im->photo_count - 1]
+                                           : import_add_photo(im, b->line);
+            if (gallery)
+                credit_probe[k - 9] = '\0';
+            p->caption = xstrdup(credit ? credit_probe : gallery ? credit_probe : t);
+            if (credit) {
+                free(p->credit);
+                p->credit = credit;
+            }
             credit = NULL;
             import_note(im, "line %d is a photo caption: images[%zu] waits for its photo file",
                         b->line, im->photo_count);
@@ -129,7 +206,8 @@ static void classify(imported_article *im)
             import_block_add(b, item, strlen(item), 0);
             free(item);
             i++;
-        } else if (words <= 12 && !ends_sentence(t) && i + 1 < im->block_count) {
+        } else if (words <= 12 && !ends_sentence(t) && b->standalone && i + 1 < im->block_count &&
+                   !credit_only) {
             b->kind = IMPORT_SUBHEAD;
             import_note(im, "line %d is a subhead (a short line without a full stop)", b->line);
             i++;
@@ -153,7 +231,29 @@ bool import_read_text(imported_article *im, const char *path, diag *d)
     if (!text)
         return false;
     import_note(im, "encoding: %s", what);
+    /* Paragraphs one per line, or blocks between empty lines (which may
+     * hold lines of their own, from <br>): then only a whole block can be
+     * a caption or a subhead. */
+    size_t lines = 0, empty_after = 0;
+    for (char *s = text, *eol; *s; s = eol + 1) {
+        eol = strchr(s, '\n');
+        if (!eol)
+            break;
+        bool blank = true;
+        for (char *c = s; c < eol && blank; c++)
+            blank = *c == ' ' || *c == '\t' || *c == '\r';
+        if (!blank) {
+            lines++;
+            char *next = eol + 1;
+            bool next_blank = true;
+            for (char *c = next; *c && *c != '\n' && next_blank; c++)
+                next_blank = *c == ' ' || *c == '\t' || *c == '\r';
+            empty_after += next_blank;
+        }
+    }
+    bool blocks_by_empty_lines = lines && empty_after * 2 >= lines;
     int line = 1;
+    bool after_empty = true;
     for (char *s = text; *s;) {
         char *eol = strchr(s, '\n');
         size_t n = eol ? (size_t)(eol - s) : strlen(s);
@@ -172,7 +272,13 @@ bool import_read_text(imported_article *im, const char *path, diag *d)
             }
             import_block *b = import_add_block(im, IMPORT_PARAGRAPH, line);
             import_block_add(b, clean, strlen(clean), 0);
+            char *next = eol ? eol + 1 : s + n;
+            bool next_empty = true;
+            for (char *c = next; *c && *c != '\n' && next_empty; c++)
+                next_empty = *c == ' ' || *c == '\t' || *c == '\r';
+            b->standalone = !blocks_by_empty_lines || (after_empty && next_empty);
         }
+        after_empty = !*clean;
         free(clean);
         line++;
         s = eol ? eol + 1 : s + n;

@@ -156,7 +156,8 @@ static void classify(imported_article *im)
             import_photo *p = import_add_photo(im, b->line);
             p->credit = xstrdup(early_credit);
             credit_slot = im->photo_count;
-            import_note(im, "line %d: photo credit, images[%zu]", b->line, im->photo_count);
+            import_note(im, "line %d: \"%s\" is the credit of images[%zu]", b->line, t,
+                        im->photo_count);
             import_remove_block(im, i);
             free(credit_probe);
             free(credit);
@@ -186,8 +187,11 @@ static void classify(imported_article *im)
         if (caption) {
             import_photo *p = after_credit ? &im->photos[im->photo_count - 1]
                                            : import_add_photo(im, b->line);
-            if (gallery)
+            if (gallery) {
+                import_note(im, "line %d: gallery numbering \"%s\" taken off the caption", b->line,
+                            t + k - 9 + 3);
                 credit_probe[k - 9] = '\0';
+            }
             p->caption = xstrdup(credit ? credit_probe : gallery ? credit_probe : t);
             if (credit) {
                 free(p->credit);

@@ -37,7 +37,7 @@ LIB_OBJ    = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(OBJDIR)/tests/%)
 
-FUZZ_TARGETS = manifest article template text
+FUZZ_TARGETS = manifest article template text import
 FUZZ_TIME ?= 60
 REPLAY_BIN = $(FUZZ_TARGETS:%=$(OBJDIR)/fuzz/replay_%)
 CFLAGS_fuzz = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

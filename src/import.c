@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "arena.h"
+#include "article.h"
 #include "utf8.h"
 
 /* ------------------------------------------------------------ blocks */
@@ -49,15 +51,23 @@ void import_block_add(import_block *b, const char *text, size_t len, unsigned fl
     buf out;
     buf_init(&out);
     bool space = ends_in_space(b);
-    for (size_t i = 0; i < nlen; i++) {
-        if (is_blank(nfc[i])) {
+    for (size_t i = 0; i < nlen;) {
+        uint32_t cp;
+        size_t k = utf8_decode(nfc + i, nlen - i, &cp);
+        if (!k)
+            k = 1, cp = 0xFFFD;
+        /* Line and paragraph separators and NEL are blanks; other control
+         * characters (C0, DEL, C1) are debris of a copy, not text. */
+        bool blank = k == 1 ? is_blank(nfc[i]) : cp == 0x85 || cp == 0x2028 || cp == 0x2029;
+        if (blank) {
             if (!space)
                 buf_append(&out, " ", 1);
             space = true;
-        } else {
-            buf_append(&out, &nfc[i], 1);
+        } else if (cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0)) {
+            buf_append(&out, nfc + i, k);
             space = false;
         }
+        i += k;
     }
     free(nfc);
     if (!out.len) {
@@ -1034,6 +1044,27 @@ char *import_article_text(const imported_article *im)
     return buf_steal(&b);
 }
 
+char *import_checked_text(const imported_article *im, const char *article_path, diag *d)
+{
+    char *text = import_article_text(im);
+    arena *a = arena_new();
+    diag *back = diag_new();
+    article art;
+    /* the parser keeps its input: give it a copy */
+    char *copy = xstrdup(text);
+    bool ok = article_parse(article_path, NULL, copy, strlen(copy), false, &art, a, back);
+    if (!ok) {
+        diag_error(d, loc_file(im->input), "the article made from this file would not build: %s",
+                   diag_message(back, 0) ? diag_message(back, 0) : "unknown reason");
+        free(text);
+        text = NULL;
+    }
+    free(copy);
+    diag_free(back);
+    arena_free(a);
+    return text;
+}
+
 bool import_write(imported_article *im, const char *out_dir, const char *stem, bool force,
                   char **article_path, diag *d)
 {
@@ -1070,6 +1101,9 @@ bool import_write(imported_article *im, const char *out_dir, const char *stem, b
                 ok = false;
             }
     }
+    /* The article is checked before any file is written. */
+    char *text = ok ? import_checked_text(im, path, d) : NULL;
+    ok = ok && text;
     size_t written = 0;
     for (; written < im->photo_count && ok; written++) {
         if (!photo_paths[written])
@@ -1083,9 +1117,7 @@ bool import_write(imported_article *im, const char *out_dir, const char *stem, b
         }
     }
     if (ok) {
-        char *text = import_article_text(im);
         char *why = write_file_atomic(path, text, strlen(text));
-        free(text);
         if (why) {
             diag_error(d, loc_file(im->input), "cannot write %s: %s", path, why);
             free(why);
@@ -1096,6 +1128,7 @@ bool import_write(imported_article *im, const char *out_dir, const char *stem, b
     for (size_t i = 0; i < written && !ok; i++)
         if (photo_paths[i])
             unlink(photo_paths[i]);
+    free(text);
     for (size_t i = 0; i < im->photo_count; i++)
         free(photo_paths[i]);
     free(photo_paths);

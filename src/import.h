@@ -113,6 +113,10 @@ void import_tidy(imported_article *im, diag *d);
 /* The article file's text (front matter + body), malloc'd. */
 char *import_article_text(const imported_article *im);
 
+/* The article text, checked by parsing it as the build will (malloc'd);
+ * NULL with an error naming what the build would refuse. */
+char *import_checked_text(const imported_article *im, const char *article_path, diag *d);
+
 /* Writes DIR/STEM.md and the photos STEM-N.ext beside it; refuses to
  * replace existing files unless force. */
 bool import_write(imported_article *im, const char *out_dir, const char *stem, bool force,

@@ -11,6 +11,7 @@
 
 #include "caps.h"
 #include "import.h"
+#include "utf8.h"
 
 typedef struct html_ctx {
     imported_article *im;
@@ -488,6 +489,21 @@ bool import_read_html(imported_article *im, const char *path, diag *d)
     size_t len = raw_len;
     const char *encoding = NULL;
     int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+    /* Bytes that are valid UTF-8 with letters beyond ASCII are UTF-8,
+     * whatever a misconfigured page declares. */
+    bool utf8 = true, beyond_ascii = false;
+    for (size_t i = 0; i < raw_len && utf8;) {
+        uint32_t cp;
+        size_t k = utf8_decode(raw + i, raw_len - i, &cp);
+        utf8 = k > 0;
+        beyond_ascii |= k > 1;
+        i += k ? k : 1;
+    }
+    if (declared && utf8 && beyond_ascii && strncasecmp(declared, "utf", 3) != 0) {
+        import_note(im, "the page declares %s but is UTF-8: read as UTF-8", declared);
+        free(declared);
+        declared = NULL;
+    }
     if (!declared || strcasecmp(declared, "utf-8") == 0 || strcasecmp(declared, "utf8") == 0 ||
         utf16_or_bom) {
         const char *what;

@@ -24,7 +24,7 @@ for t in "$objdir"/tests/test_*; do
     [ -x "$t" ] || continue
     run "$(basename "$t")" ${VALGRIND:+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp} "$t"
 done
-for t in manifest article template text; do
+for t in manifest article template text import; do
     r="$objdir/fuzz/replay_$t"
     [ -x "$r" ] || continue
     run "replay_$t" ${VALGRIND:+valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp} \

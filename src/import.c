@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "article.h"
+#include "caps.h"
 #include "utf8.h"
 
 /* ------------------------------------------------------------ blocks */
@@ -323,6 +324,11 @@ static char *nfc_of(char *utf8, size_t len, size_t *out_len)
 char *import_decode(const char *path, const char *bytes, size_t len, size_t *out_len,
                     const char **what, diag *d)
 {
+    if (limits.input_encoding) { /* --input-encoding: the editor knows */
+        *what = limits.input_encoding == LEGACY_VNI ? "VNI (--input-encoding), converted to Unicode"
+                                                    : "TCVN3 (--input-encoding), converted to Unicode";
+        return utf8_from_legacy(bytes, len, limits.input_encoding, out_len);
+    }
     size_t n;
     char *text;
     const unsigned char *u = (const unsigned char *)bytes;

@@ -90,7 +90,8 @@ static const char import_help[] =
     "Text in UTF-8 (BOM or not), UTF-16, Windows-1258, TCVN3 or VNI is converted\n"
     "to Unicode NFC.\n"
     "  -o, --output DIR   where to write (default: beside each input)\n"
-    "  --force            replace article and photo files that already exist\n";
+    "  --force            replace article and photo files that already exist\n"
+    "  --input-encoding tcvn3|vni   the text is in this legacy encoding (else detected)\n";
 
 typedef struct command {
     const char *name;

@@ -71,6 +71,14 @@ enc utf16be iconv -f UTF-8 -t UTF-16BE
 enc windows-1258 iconv -f UTF-8 -t CP1258
 enc tcvn3 iconv -f UTF-8 -t TCVN5712-1
 enc tcvn3-as-1252 sh -c 'iconv -f UTF-8 -t TCVN5712-1 | uconv -f windows-1252 -t UTF-8'
+mkdir -p "$WD/enc-forced"
+if "$BIN" import "$WD/enc-tcvn3/tin-hoi-nghi.txt" -o "$WD/enc-forced" --input-encoding tcvn3 >"$WD/enc-forced.report" 2>/dev/null &&
+    cmp -s "$WD/enc-forced/tin-hoi-nghi.md" "$FIX/tin-hoi-nghi.expected.md" &&
+    grep -q 'encoding: TCVN3 (--input-encoding)' "$WD/enc-forced.report"; then
+    ok encoding-forced
+else
+    nok encoding-forced "--input-encoding tcvn3 did not give the article"
+fi
 reports encoding-nfd 'encoding: UTF-8, decomposed \(NFD\): composed to NFC'
 reports encoding-windows-1258 'encoding: Windows-1258, converted to Unicode'
 reports encoding-tcvn3 'encoding: TCVN3 \(ABC\), converted to Unicode'

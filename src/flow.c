@@ -77,6 +77,9 @@ typedef struct flow_ctx {
     int skip_count;
     double col_free[12];     /* where each column of the page is free */
     article_stats *stats; /* of the article being placed, NULL otherwise */
+    /* The rest of the article ends on this page: pull quotes that close it
+     * go to the foot of its last columns first, and the text flows above. */
+    bool closing_region;
     struct set_cache *set_cache; /* paragraphs already set, see set_paragraph */
 } flow_ctx;
 
@@ -497,8 +500,25 @@ static void build_body(flow_ctx *c, const article *art, item_list *l)
                 if (l->items[i - 1].kind == ITEM_LINE)
                     break;
             }
+        size_t floats_at = l->count; /* photos or quotes after the last text */
+        while (floats_at > 0 && (l->items[floats_at - 1].kind == ITEM_FIGURE ||
+                                 l->items[floats_at - 1].kind == ITEM_GAP))
+            floats_at--;
+        size_t before = l->count;
         push_paragraph(c, l, ROLE_BYLINE, art->byline, strlen(art->byline), NULL, 0,
                        c->col_width, 0, art->loc, false);
+        /* The byline follows the text, not a float that ends the article:
+         * a quote set at the columns' foot would otherwise push it alone
+         * into the next column. */
+        size_t n_byline = l->count - before, n_floats = before - floats_at;
+        if (n_floats && n_byline) {
+            item *moved = xmalloc(n_byline * sizeof *moved);
+            memcpy(moved, &l->items[before], n_byline * sizeof *moved);
+            memmove(&l->items[floats_at + n_byline], &l->items[floats_at],
+                    n_floats * sizeof *moved);
+            memcpy(&l->items[floats_at], moved, n_byline * sizeof *moved);
+            free(moved);
+        }
     }
     /* Space after the last block is not needed at the article's end. */
     while (l->count && l->items[l->count - 1].kind == ITEM_GAP)
@@ -701,6 +721,15 @@ static void skip_rules(flow_ctx *c, int first_col, int cols, double y0, double y
         c->skips[c->skip_count++] = (struct rule_skip){k, y0, y1};
 }
 
+/* The lowest content of columns first..last-1 (those already filled). */
+static double max_filled(const double *filled, int first, int last)
+{
+    double m = 0;
+    for (int k = first; k < last; k++)
+        m = filled[k] > m ? filled[k] : m;
+    return m;
+}
+
 /* Fills the article's columns from top down to bottoms[] (distances from
  * the page top), starting at st. Emits onto `page` unless it is SIZE_MAX (a
  * trial). Photos and pull quotes are floats: one reached at a column's top
@@ -714,16 +743,63 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
     const double eps = 0.01;
     int ncols = c->mod_cols;
     double col_top[12], bot[12]; /* bot: bottoms, raised by floats at the foot */
+    double filled[12];            /* lowest content of each column done */
     for (int i = 0; i < ncols; i++) {
         col_top[i] = top;
         bot[i] = bottoms[i];
+        filled[i] = top;
     }
+    /* Closing pull quotes across the last columns, at their foot. */
+    size_t tail = l->count;
+    while (c->closing_region && tail > st->next &&
+           ((l->items[tail - 1].kind == ITEM_FIGURE && !l->items[tail - 1].fig &&
+             l->items[tail - 1].span > 1 && l->items[tail - 1].span <= ncols) ||
+            l->items[tail - 1].kind == ITEM_GAP))
+        tail--;
+    double foot[12]; /* bottom of a closing quote in each column, else top */
+    for (int k = 0; k < ncols; k++)
+        foot[k] = top;
+    double trial_bot[12];
+    memcpy(trial_bot, bot, sizeof trial_bot);
+    bool fits = true;
+    for (size_t i = tail; i < l->count && fits; i++) {
+        const item *it = &l->items[i];
+        if (it->kind != ITEM_FIGURE)
+            continue;
+        int first = ncols - it->span;
+        double ytop = foot_room(trial_bot, first, it->span) - it->height;
+        fits = ytop >= top;
+        for (int k = first; k < ncols; k++) {
+            if (foot[k] < ytop + it->height)
+                foot[k] = ytop + it->height;
+            trial_bot[k] = ytop;
+        }
+    }
+    if (!fits) { /* no room at the foot: placed as any float */
+        tail = l->count;
+        for (int k = 0; k < ncols; k++)
+            foot[k] = top;
+    }
+    for (size_t i = tail; i < l->count; i++) {
+        const item *it = &l->items[i];
+        if (it->kind != ITEM_FIGURE)
+            continue;
+        int first = ncols - it->span;
+        double ytop = foot_room(bot, first, it->span) - it->height;
+        if (page != SIZE_MAX) {
+            emit_float(c, page, it, col_x(c, c->mod_first + first), ytop);
+            skip_rules(c, c->mod_first + first, it->span, ytop, ytop + it->height);
+        }
+        for (int k = first; k < ncols; k++)
+            bot[k] = ytop;
+    }
+    size_t tail_end = tail; /* items from here on are placed already */
     double deepest = 0;
     for (int col = 0; col < ncols; col++) {
         double x = col_x(c, c->mod_first + col);
         double y = col_top[col];
         double bottom = bot[col];
-        double extent = y; /* lowest content so far, floats at the foot included */
+        double extent = foot[col] > y ? foot[col] : y; /* floats at the foot included */
         bool full_column = top <= c->page_top + eps && bottom >= c->text_bottom - eps;
         bool at_top = y <= top + eps;
         const item *prev = NULL; /* last line placed in this column */
@@ -763,7 +839,7 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
         }
         st->pending_count = kept;
 
-        while (st->next < l->count) {
+        while (st->next < tail_end) {
             const item *it = &l->items[st->next];
             if (it->kind == ITEM_GAP) {
                 if (!at_top) {
@@ -813,6 +889,27 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
                     for (int k = col; k < col + it->span; k++)
                         bot[k] = ytop;
                     bottom = ytop;
+                } else if (it->span > 1 && !at_top && col + it->span > ncols &&
+                           col + 1 >= it->span &&
+                           foot_room(bot, col + 1 - it->span, it->span) - it->height >= y - eps &&
+                           foot_room(bot, col + 1 - it->span, it->span) - it->height >=
+                               max_filled(filled, col + 1 - it->span, col) - eps) {
+                    /* Reached in a last column: across it and the columns
+                     * before, at their foot, below what they hold. */
+                    int first = col + 1 - it->span;
+                    double ytop = foot_room(bot, first, it->span) - it->height;
+                    if (page != SIZE_MAX) {
+                        emit_float(c, page, it, col_x(c, c->mod_first + first), ytop);
+                        skip_rules(c, c->mod_first + first, it->span, ytop, ytop + it->height);
+                    }
+                    if (bottom > extent)
+                        extent = bottom;
+                    for (int k = first; k <= col; k++) {
+                        bot[k] = ytop;
+                        if (k < col && depths && ytop + it->height - top > depths[k])
+                            depths[k] = ytop + it->height - top;
+                    }
+                    bottom = ytop;
                 } else if (st->pending_count < MAX_PENDING) {
                     st->pending[st->pending_count++] = st->next;
                 } else {
@@ -856,11 +953,14 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
             c->stats->orphans++;
         if (y > extent)
             extent = y;
+        filled[col] = y;
         if (depths)
             depths[col] = extent - top;
         if (extent - top > deepest)
             deepest = extent - top;
     }
+    if (st->next >= tail_end)
+        st->next = l->count;
     return deepest;
 }
 
@@ -1287,6 +1387,15 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
         bool wait = !done_here && (page_reserved(c, c->pl->count + 1, jb->index, &blocker) ||
                                    next_fits_beside(c, jb, &blocker));
         if (done_here) {
+            /* Again with closing quotes at the foot of the last columns. */
+            c->closing_region = true;
+            trial = jb->st;
+            depth = fill_region(c, &jb->body, &trial, y, c->text_bottom, SIZE_MAX, NULL);
+            if (!region_done(&jb->body, &trial)) {
+                c->closing_region = false;
+                trial = jb->st;
+                depth = fill_region(c, &jb->body, &trial, y, c->text_bottom, SIZE_MAX, NULL);
+            }
             double lo = depth / c->mod_cols, hi = depth;
             if (lo < body_line)
                 lo = body_line;
@@ -1307,6 +1416,7 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
             double bottoms[12];
             balance(c, &jb->body, &jb->st, y, hi, keep, bottoms);
             used = fill_columns(c, &jb->body, &jb->st, y, bottoms, *page, as->end_depths_pt);
+            c->closing_region = false;
             as->end_columns = c->mod_cols;
             as->end_top_pt = y;
         } else {

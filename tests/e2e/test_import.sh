@@ -189,6 +189,21 @@ else
     nok build-imported "$(grep error "$WD/build.err" | head -2)"
 fi
 
+# The .docx article alone: its closing pull quote sits at the foot of the
+# last columns and the byline follows the last line of text (below it), not
+# alone at the top of a column.
+ALONE=$WD/alone
+mkdir -p "$ALONE/articles"
+cp "$WD/docx/"* "$ALONE/articles/"
+printf 'title: Thử\nnumber: 1\ndate: 2021-01-01\narticles:\n  - articles/truong-hoc.md\n' >"$ALONE/issue.yaml"
+if "$BIN" build "$ALONE/issue.yaml" -o "$ALONE/o.pdf" >/dev/null 2>&1; then
+    pdftotext -bbox "$ALONE/o.pdf" - | awk -F'"' '/>QR\.</ { qr = $4 } />Trang</ { by = $4 }
+        END { exit !(qr != "" && by != "" && by + 0 > qr + 0) }' && ok byline-after-text ||
+        nok byline-after-text "the byline is not below the last line of text"
+else
+    nok byline-after-text "the article alone did not build"
+fi
+
 # ------------------------------------------------------------ published articles
 CORPUS=../shared/corpus/articles
 if [ -d "$CORPUS" ]; then

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "deflater.h"
 #include "image.h"
 #include "pdf_font.h"
 #include "utf8.h"
@@ -59,6 +60,12 @@ struct pdf_writer {
     double scale; /* horizontal scaling in force in the text object */
     bool uses_transparency;
     bool save_failed; /* libharu, not the file system, failed to save */
+    deflater *deflate; /* page contents, deflated on the other core */
+    struct pending_content {
+        HPDF_Stream stream;
+        size_t ticket;
+    } *pending;
+    size_t pending_count, pending_cap;
 };
 
 typedef struct pdf_writer writer;
@@ -646,8 +653,9 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-/* Deflates a finished page's content stream here, at our level, instead of
- * letting libharu do it at its fixed level when the file is saved. */
+/* Hands a finished page's content stream to the deflater (at our level,
+ * instead of libharu's fixed one when the file is saved); the deflated
+ * bytes go back into the stream at commit. */
 static bool compress_page(writer *w, HPDF_Page page)
 {
     timing_push(STAGE_SAVE);
@@ -656,21 +664,36 @@ static bool compress_page(writer *w, HPDF_Page page)
     HPDF_UINT32 size = HPDF_Stream_Size(s);
     bool ok = false;
     unsigned char *raw = xmalloc(size ? size : 1);
-    uLongf packed_len = compressBound(size);
-    unsigned char *packed = xmalloc(packed_len);
     HPDF_UINT got = size;
     if (HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) == HPDF_OK &&
-        HPDF_Stream_Read(s, raw, &got) == HPDF_OK && got == size &&
-        compress2(packed, &packed_len, raw, size, CONTENT_DEFLATE_LEVEL) == Z_OK) {
+        HPDF_Stream_Read(s, raw, &got) == HPDF_OK && got == size) {
         HPDF_MemStream_FreeData(s);
-        ok = HPDF_Stream_Write(s, packed, (HPDF_UINT)packed_len) == HPDF_OK;
+        struct pending_content *p = ARRAY_PUSH(w->pending, w->pending_count, w->pending_cap);
+        p->stream = s;
+        p->ticket = deflater_submit(w->deflate, raw, size);
+        raw = NULL;
         /* libharu drops a Filter key from unfiltered streams as it writes
          * them; its write hook adds ours back just before ">>". */
         attr->contents->filter = HPDF_STREAM_FILTER_NONE;
         attr->contents->write_fn = write_flate_filter;
+        ok = true;
     }
     free(raw);
-    free(packed);
+    timing_pop();
+    return ok || lib_failed(w, "compressing page content");
+}
+
+/* The deflated page contents back into their streams. */
+static bool store_compressed(writer *w)
+{
+    timing_push(STAGE_SAVE);
+    bool ok = deflater_finish(w->deflate);
+    for (size_t i = 0; i < w->pending_count && ok; i++) {
+        size_t len;
+        const unsigned char *packed = deflater_result(w->deflate, w->pending[i].ticket, &len);
+        ok = HPDF_Stream_Write(w->pending[i].stream, packed, (HPDF_UINT)len) == HPDF_OK;
+    }
+    w->pending_count = 0;
     timing_pop();
     return ok || lib_failed(w, "compressing page content");
 }
@@ -1018,6 +1041,7 @@ static pdf_writer *pdf_writer_new_untimed(const pdf_options *opt, font_set *font
     w->fs = fonts;
     w->ok = true;
     buf_init(&w->content);
+    w->deflate = deflater_new(CONTENT_DEFLATE_LEVEL);
     if (opt->profile == PDF_PRINT)
         w->ox = w->oy = opt->bleed_pt + MARKS_PT;
     w->doc = HPDF_New(on_error, w);
@@ -1165,6 +1189,8 @@ static bool pdf_writer_commit_untimed(pdf_writer *w, const char *out_path)
                               (HPDF_UINT)l.first_number, NULL) != HPDF_OK)
             return w->ok = lib_failed(w, "adding page labels");
     }
+    if (!store_compressed(w))
+        return w->ok = false;
     bool archive = w->opt.profile == PDF_ARCHIVE;
     if (!pdf_fonts_finalize(w->fonts, archive, w->d))
         return w->ok = false;
@@ -1187,6 +1213,8 @@ void pdf_writer_free(pdf_writer *w)
 {
     if (!w)
         return;
+    deflater_free(w->deflate);
+    free(w->pending);
     pdf_fonts_free(w->fonts);
     if (w->doc)
         HPDF_Free(w->doc);

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "import.h"
 
-typedef enum input_kind { INPUT_TEXT, INPUT_HTML, INPUT_DOCX } input_kind;
+typedef enum input_kind { INPUT_TEXT, INPUT_HTML, INPUT_DOCX, INPUT_OLD_WORD } input_kind;
 
 static bool has_extension(const char *path, const char *ext)
 {
@@ -21,17 +21,20 @@ static bool has_extension(const char *path, const char *ext)
 /* By extension, else by the first bytes (a zip, an HTML tag). */
 static input_kind kind_of(const char *path)
 {
+    FILE *f = fopen(path, "rb");
+    char head[1024] = {0};
+    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+    if (f)
+        fclose(f);
+    /* an OLE compound file: Word 97-2003 .doc, whatever its name */
+    if (n >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        return INPUT_OLD_WORD;
     if (has_extension(path, "docx"))
         return INPUT_DOCX;
     if (has_extension(path, "html") || has_extension(path, "htm") || has_extension(path, "xhtml"))
         return INPUT_HTML;
     if (has_extension(path, "txt") || has_extension(path, "text"))
         return INPUT_TEXT;
-    FILE *f = fopen(path, "rb");
-    char head[1024] = {0};
-    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
-    if (f)
-        fclose(f);
     if (n >= 4 && memcmp(head, "PK\3\4", 4) == 0)
         return INPUT_DOCX;
     for (size_t i = 0; i + 5 < n; i++)
@@ -72,6 +75,12 @@ static bool import_one(const char *input, const char *out_dir, bool force, diag 
     switch (kind_of(input)) {
     case INPUT_DOCX: ok = import_read_docx(&im, im.input, d); break;
     case INPUT_HTML: ok = import_read_html(&im, im.input, d); break;
+    case INPUT_OLD_WORD:
+        diag_error(d, loc_file(im.input), "this is an old Word .doc file, which import does not "
+                                          "read; open it in Word or LibreOffice and save it as "
+                                          ".docx");
+        ok = false;
+        break;
     default: ok = import_read_text(&im, im.input, d); break;
     }
     if (ok && !im.title) {
@@ -84,9 +93,11 @@ static bool import_one(const char *input, const char *out_dir, bool force, diag 
     if (ok)
         ok = import_write(&im, dir, stem, force, &article, d);
     if (ok) {
-        size_t slots = 0;
-        for (size_t i = 0; i < im.photo_count; i++)
+        size_t slots = 0, captions = 0;
+        for (size_t i = 0; i < im.photo_count; i++) {
             slots += !im.photos[i].file;
+            captions += im.photos[i].caption != NULL;
+        }
         printf("%s -> %s\n", input, article);
         printf("  title: %s\n", im.title);
         if (im.year)
@@ -103,7 +114,7 @@ static bool import_one(const char *input, const char *out_dir, bool force, diag 
                "%zu photos\n",
                count_kind(&im, IMPORT_PARAGRAPH), count_kind(&im, IMPORT_SUBHEAD),
                count_kind(&im, IMPORT_BULLET) + count_kind(&im, IMPORT_NUMBERED),
-               count_kind(&im, IMPORT_QUOTE), im.photo_count, im.photo_count - slots);
+               count_kind(&im, IMPORT_QUOTE), captions, im.photo_count - slots);
         fputs(im.report.data ? im.report.data : "", stdout);
         for (size_t i = 0; i < im.photo_count; i++)
             if (!im.photos[i].file)

@@ -55,8 +55,18 @@ void import_block_add(import_block *b, const char *text, size_t len, unsigned fl
     for (size_t i = 0; i < nlen;) {
         uint32_t cp;
         size_t k = utf8_decode(nfc + i, nlen - i, &cp);
-        if (!k)
-            k = 1, cp = 0xFFFD;
+        if (!k) {
+            if (!space || out.len)
+                buf_append(&out, "\xEF\xBF\xBD", 3);
+            space = false;
+            i++;
+            continue;
+        }
+        /* a byte-order mark inside text, and noncharacters, are not text */
+        if (cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF) {
+            i += k;
+            continue;
+        }
         /* Line and paragraph separators and NEL are blanks; other control
          * characters (C0, DEL, C1) are debris of a copy, not text. */
         bool blank = k == 1 ? is_blank(nfc[i]) : cp == 0x85 || cp == 0x2028 || cp == 0x2029;
@@ -477,6 +487,8 @@ static bool date_word(const char *w, size_t n)
     for (const char *const *p = date_words; *p; p++)
         if (strlen(*p) == n && memcmp(*p, w, n) == 0)
             return true;
+    if (n == 1 && digit(*w)) /* "Thứ 5" */
+        return true;
     /* a time: 17:08, 17h08, 17:08:05 */
     size_t i = 0;
     while (i < n && digit(w[i]))
@@ -552,7 +564,7 @@ bool import_find_date(const char *text, int *y, int *m, int *d, bool *only_date)
                 w++;
             /* strip trailing punctuation of the word */
             size_t we = w;
-            while (we > i && strchr(".,;", s[we - 1]))
+            while (we > i && strchr(".,;:'", s[we - 1]))
                 we--;
             /* the time after an ISO date's 'T' is part of it */
             if (!(part == 1 && i == 0 && s[0] == 't') && !date_word(s + i, we - i))
@@ -568,10 +580,9 @@ bool import_find_date(const char *text, int *y, int *m, int *d, bool *only_date)
 /* Portal furniture, case-folded and without spaces. */
 static const char *const cruft_words[] = {
     "email", "e-mail", "print", "in", "aa", "a+", "a-", "a", "chiasẻ", "share", "tweet", "like",
-    "facebook", "zalo", "twitter", "gửi", "bàiviết", "inbài", "bảnin", "lưu", "lưubài",
+    "facebook", "zalo", "twitter", "gửi", "bàiviết", "inbài", "bảnin", "lưubài",
     "trởvề", "quaylại", "vềđầutrang", "lênđầutrang", "đầutrang", "cỡchữ", "lượtxem", "theodõi",
-    "nghe", "đọcbài", "ngheđọcbài", "tải", "pdf", "copy", "link", "saochép", "liênkết", "góp",
-    "ý", "gópý", "ghim", "thích", "trangchủ", "mail", "messenger", "linkedin", "tintức", "x",
+    "nghe", "đọcbài", "ngheđọcbài", "tải", "pdf", "copy", "link", "saochép", "liênkết", "gópý", "ghim", "thích", "trangchủ", "mail", "messenger", "linkedin", "tintức", "x",
     "|", ":", "/", "-", "·", "•", NULL};
 /* Headings after which a portal shows comments or other articles. */
 static const char *const end_markers[] = {
@@ -697,9 +708,12 @@ bool import_is_byline(const char *text)
     static const char *const prefixes[] = {"theo ", "tin, ảnh:", "tin và ảnh:", "bài, ảnh:",
                                            "bài và ảnh:", "tin:", "bài:", "nhóm pv", "nhóm phóng viên",
                                            "tác giả:", "pv", "ctv", NULL};
+    /* "Theo baochinhphu.vn", "Tin, ảnh: Thu Hà": a short line, no clause;
+     * "Theo ông B, dự án sẽ..." is a sentence. */
+    bool short_line = count_words(f) <= 8 && !(strlen(f) > 4 && strchr(f + 4, ','));
     for (const char *const *p = prefixes; *p; p++)
-        if (strncmp(f, *p, strlen(*p)) == 0 &&
-            (strlen(f) == strlen(*p) || strlen(*p) < 4 ? strlen(f) <= strlen(*p) + 12 : true)) {
+        if (strncmp(f, *p, strlen(*p)) == 0 && short_line &&
+            (strlen(*p) >= 4 || strlen(f) <= strlen(*p) + 12)) {
             free(f);
             return true;
         }
@@ -742,31 +756,42 @@ bool import_is_byline(const char *text)
     return names > 0;
 }
 
+/* The first of the spellings of "Ảnh:" in s, preceded by "(" when paren. */
+static char *find_credit_key(char *s, bool paren)
+{
+    static const char *const keys[] = {"\xE1\xBA\xA2nh:", "\xE1\xBA\xA3nh:",
+                                       "\xE1\xBA\xA2NH:", NULL};
+    char *best = NULL;
+    for (const char *const *k = keys; *k; k++)
+        for (char *p = strstr(s, *k); p; p = strstr(p + 1, *k)) {
+            bool ok = paren ? p > s && p[-1] == '(' : p == s || p[-1] == ' ';
+            if (ok && (!best || p < best))
+                best = p;
+            if (ok)
+                break;
+        }
+    return best && paren ? best - 1 : best;
+}
+
 char *import_split_credit(char *caption)
 {
-    char *f = fold(caption);
-    /* folding keeps byte offsets only for ASCII and same-length letters;
-     * "ảnh" folds from "Ảnh", both three bytes in UTF-8. */
-    if (strlen(f) != strlen(caption)) {
-        free(f);
-        return NULL;
-    }
     char *credit = NULL;
-    char *p = strstr(f, "(ảnh:");
-    if (p && strchr(p, ')') && strchr(p, ')')[1] == '\0') {
-        size_t at = (size_t)(p - f);
-        credit = import_clean_text(caption + at + 7, strlen(caption + at + 7) - 1);
-        caption[at] = '\0';
-    } else if ((p = strstr(f, "ảnh:")) && (p == f || p[-1] == ' ')) {
-        size_t at = (size_t)(p - f);
-        credit = import_clean_text(caption + at + 6, strlen(caption + at + 6));
-        caption[at] = '\0';
+    size_t n = strlen(caption);
+    char *p = find_credit_key(caption, true);
+    if (p && caption[n - 1] == ')' && !strchr(p + 1, '(')) {
+        /* "(Ảnh: X)" at the end: key is "(" + 5 bytes of "Ảnh:" ... */
+        char *start = p + 1 + strlen("\xE1\xBA\xA2nh:");
+        credit = import_clean_text(start, (size_t)(caption + n - 1 - start));
+        *p = '\0';
+    } else if ((p = find_credit_key(caption, false))) {
+        char *start = p + strlen("\xE1\xBA\xA2nh:");
+        credit = import_clean_text(start, strlen(start));
+        *p = '\0';
     }
-    free(f);
     if (!credit)
         return NULL;
     /* trailing " -", "." before the credit */
-    size_t n = strlen(caption);
+    n = strlen(caption);
     while (n && strchr(" -.", caption[n - 1]))
         n--;
     if (n >= 3 && memcmp(caption + n - 3, "\xE2\x80\x93", 3) == 0)
@@ -783,13 +808,89 @@ char *import_split_credit(char *caption)
 
 /* ------------------------------------------------------------ tidying */
 
+/* Converts one string in place, unless it reads better as it is (a run
+ * in a Unicode font beside runs in a legacy one). */
+static void legacy_string(char **s, int encoding, bool forced)
+{
+    if (!*s)
+        return;
+    size_t n, len = strlen(*s);
+    char *converted = utf8_from_legacy(*s, len, encoding, &n);
+    /* the legacy tables have letters where Unicode has controls: drop any
+     * control left over, as import_block_add does */
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_decode(converted + i, n - i, &cp);
+        if (!k)
+            k = 1, cp = 0;
+        bool keep = cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) && cp != 0xFEFF &&
+                    cp != 0xFFFE && cp != 0xFFFF;
+        if (keep)
+            memmove(converted + o, converted + i, k), o += k;
+        i += k;
+    }
+    converted[o] = '\0';
+    n = o;
+    if (forced || vietnamese_score(converted, n) >= vietnamese_score(*s, len)) {
+        free(*s);
+        *s = converted;
+    } else
+        free(converted);
+}
+
+void import_fix_legacy(imported_article *im, int forced)
+{
+    buf all;
+    buf_init(&all);
+    const char *fields[] = {im->title, im->lead, im->byline};
+    for (size_t i = 0; i < 3; i++)
+        if (fields[i]) {
+            buf_puts(&all, fields[i]);
+            buf_puts(&all, "\n");
+        }
+    for (size_t i = 0; i < im->block_count; i++)
+        for (size_t r = 0; r < im->blocks[i].run_count; r++)
+            buf_puts(&all, im->blocks[i].runs[r].text);
+    for (size_t i = 0; i < im->photo_count; i++)
+        if (im->photos[i].caption)
+            buf_puts(&all, im->photos[i].caption);
+    int encoding = forced;
+    if (!encoding && all.len) {
+        size_t tl, vl;
+        char *tcvn3 = utf8_from_legacy(all.data, all.len, LEGACY_TCVN3, &tl);
+        char *vni = utf8_from_legacy(all.data, all.len, LEGACY_VNI, &vl);
+        long own = vietnamese_score(all.data, all.len), ts = vietnamese_score(tcvn3, tl),
+             vs = vietnamese_score(vni, vl);
+        if ((vs > ts ? vs : ts) > own + 2)
+            encoding = vs > ts ? LEGACY_VNI : LEGACY_TCVN3;
+        free(tcvn3);
+        free(vni);
+    }
+    buf_fini(&all);
+    if (!encoding)
+        return;
+    legacy_string(&im->title, encoding, forced);
+    legacy_string(&im->lead, encoding, forced);
+    legacy_string(&im->byline, encoding, forced);
+    for (size_t i = 0; i < im->block_count; i++)
+        for (size_t r = 0; r < im->blocks[i].run_count; r++)
+            legacy_string(&im->blocks[i].runs[r].text, encoding, forced);
+    for (size_t i = 0; i < im->photo_count; i++) {
+        legacy_string(&im->photos[i].caption, encoding, forced);
+        legacy_string(&im->photos[i].credit, encoding, forced);
+    }
+    import_note(im, "text typed in a legacy %s font: converted to Unicode",
+                encoding == LEGACY_VNI ? "VNI" : "TCVN3 (ABC)");
+}
+
 void import_tidy(imported_article *im, diag *d)
 {
     (void)d;
     /* Cruft anywhere; after a comments or related-links heading, the rest
-     * of the page until a long paragraph comes back. */
+     * of the page until a long paragraph comes back. A Word file has none. */
     bool dropping = false;
-    for (size_t i = 0; i < im->block_count;) {
+    for (size_t i = 0; i < im->block_count && !im->word_file;) {
         char *t = import_block_text(&im->blocks[i]);
         bool ends = false;
         bool cruft = import_is_cruft(t, &ends);
@@ -820,16 +921,23 @@ void import_tidy(imported_article *im, diag *d)
         } else
             free(t);
     }
-    /* The date line, among the first blocks. */
-    for (size_t i = 0; i < im->block_count && i < 3 && !im->year; i++) {
+    /* The date line, among the first blocks (also when the page's
+     * metadata gave the date: the line is not body text). */
+    for (size_t i = 0; i < im->block_count && i < 3; i++) {
         char *t = import_block_text(&im->blocks[i]);
         int y, m, dd;
         bool only;
         if (strlen(t) < 120 && import_find_date(t, &y, &m, &dd, &only) && only) {
-            im->year = y, im->month = m, im->day = dd;
-            import_note(im, "date %04d-%02d-%02d from %s %d \"%s\"", y, m, dd, im->unit,
-                        im->blocks[i].line, t);
+            if (!im->year) {
+                im->year = y, im->month = m, im->day = dd;
+                import_note(im, "date %04d-%02d-%02d from %s %d \"%s\"", y, m, dd, im->unit,
+                            im->blocks[i].line, t);
+            } else
+                import_note(im, "dropped %s %d \"%s\" (the date line)", im->unit,
+                            im->blocks[i].line, t);
             import_remove_block(im, i);
+            free(t);
+            break;
         }
         free(t);
     }
@@ -894,7 +1002,7 @@ static void md_escape(buf *b, const char *s, bool line_start)
             buf_append(b, s, i);
             buf_append(b, "\\", 1);
             s += i;
-        } else if (strchr("+-=>", *s) && *s)
+        } else if (strchr("+-=>~", *s) && *s) /* list, heading, quote, fence */
             buf_append(b, "\\", 1);
     }
     for (; *s; s++) {
@@ -971,7 +1079,9 @@ static bool reads_back(const char *md, size_t len, const char *plain)
     return same;
 }
 
-static void md_block(buf *b, const import_block *blk, int number)
+/* Appends the block; false when no way of writing it reads back as its
+ * text (then it is written plain). */
+static bool md_block(buf *b, const import_block *blk, int number)
 {
     static const char *const prefixes[] = {"", "## ", "> ", "- ", ""};
     size_t start = b->len;
@@ -985,14 +1095,19 @@ static void md_block(buf *b, const import_block *blk, int number)
         else
             buf_puts(b, prefixes[blk->kind]);
         md_inline(b, blk, emphasis);
-        if (reads_back(b->data + start, b->len - start, plain))
-            break;
+        if (reads_back(b->data + start, b->len - start, plain)) {
+            free(plain);
+            return true;
+        }
     }
     free(plain);
+    return false;
 }
 
-char *import_article_text(const imported_article *im)
+char *import_article_text(const imported_article *im, int *unfaithful_line)
 {
+    if (unfaithful_line)
+        *unfaithful_line = 0;
     buf b;
     buf_init(&b);
     buf_puts(&b, "---\n");
@@ -1040,10 +1155,14 @@ char *import_article_text(const imported_article *im)
         const import_block *blk = &im->blocks[i];
         bool same_list = i > 0 && blk->kind == im->blocks[i - 1].kind &&
                          (blk->kind == IMPORT_BULLET || blk->kind == IMPORT_NUMBERED);
-        number = blk->kind == IMPORT_NUMBERED ? (same_list ? number + 1 : 1) : 0;
+        number = blk->kind != IMPORT_NUMBERED ? 0
+                 : blk->number > 0           ? blk->number
+                 : same_list                 ? number + 1
+                                             : 1;
         if (!same_list)
             buf_puts(&b, "\n");
-        md_block(&b, blk, number);
+        if (!md_block(&b, blk, number) && unfaithful_line && !*unfaithful_line)
+            *unfaithful_line = blk->line ? blk->line : -1;
         buf_puts(&b, "\n");
     }
     buf_append(&b, "", 0);
@@ -1052,7 +1171,16 @@ char *import_article_text(const imported_article *im)
 
 char *import_checked_text(const imported_article *im, const char *article_path, diag *d)
 {
-    char *text = import_article_text(im);
+    int unfaithful;
+    char *text = import_article_text(im, &unfaithful);
+    if (unfaithful) {
+        diag_error(d, (src_loc){im->input, unfaithful > 0 ? unfaithful : 0, 0},
+                   "this %s cannot be written as Markdown that reads back unchanged; "
+                   "edit it by hand",
+                   im->unit);
+        free(text);
+        return NULL;
+    }
     arena *a = arena_new();
     diag *back = diag_new();
     article art;
@@ -1107,6 +1235,9 @@ bool import_write(imported_article *im, const char *out_dir, const char *stem, b
                 ok = false;
             }
     }
+    bool *existed = xcalloc(im->photo_count + 1, sizeof *existed);
+    for (size_t i = 0; i < im->photo_count; i++)
+        existed[i] = photo_paths[i] && access(photo_paths[i], F_OK) == 0;
     /* The article is checked before any file is written. */
     char *text = ok ? import_checked_text(im, path, d) : NULL;
     ok = ok && text;
@@ -1130,10 +1261,12 @@ bool import_write(imported_article *im, const char *out_dir, const char *stem, b
             ok = false;
         }
     }
-    /* Nothing half-written: photos of an article that failed go too. */
+    /* Nothing half-written: photos of an article that failed go too (those
+     * --force replaced are gone either way; new ones are removed). */
     for (size_t i = 0; i < written && !ok; i++)
-        if (photo_paths[i])
+        if (photo_paths[i] && !existed[i])
             unlink(photo_paths[i]);
+    free(existed);
     free(text);
     for (size_t i = 0; i < im->photo_count; i++)
         free(photo_paths[i]);

@@ -36,6 +36,7 @@ typedef struct import_block {
     int line;          /* where it starts in the input (paragraph number for .docx) */
     bool right_aligned; /* a hint for the byline */
     bool standalone;    /* a block of its own, not a line inside one (.txt) */
+    int number;         /* numbered list item: its number, 0 = one more than the last */
 } import_block;
 
 typedef struct import_photo {
@@ -51,6 +52,7 @@ typedef struct import_photo {
 typedef struct imported_article {
     const char *input; /* interned path, for diagnostics */
     const char *unit;  /* what block lines count: "line", "paragraph" */
+    bool word_file;    /* no portal furniture to look for */
     char *title, *lead, *byline;
     int year, month, day;
     import_block *blocks;
@@ -106,12 +108,20 @@ bool import_read_text(imported_article *im, const char *path, diag *d);
 bool import_read_html(imported_article *im, const char *path, diag *d);
 bool import_read_docx(imported_article *im, const char *path, diag *d);
 
+/* Text typed in a legacy font (.VnTime, VNI-Times) reaches Word and web
+ * pages as Windows-1252 letters: converts every string of im when TCVN3
+ * or VNI reads as more Vietnamese, or always into `forced` (a LEGACY_
+ * encoding from --input-encoding; 0 to detect). */
+void import_fix_legacy(imported_article *im, int forced);
+
 /* Recognises the date line, portal cruft and byline in what a reader
  * found, and takes the title from the first block when there is none. */
 void import_tidy(imported_article *im, diag *d);
 
-/* The article file's text (front matter + body), malloc'd. */
-char *import_article_text(const imported_article *im);
+/* The article file's text (front matter + body), malloc'd. A block that
+ * cannot be written so that CommonMark reads it back unchanged sets
+ * *unfaithful_line (when not NULL) to its line. */
+char *import_article_text(const imported_article *im, int *unfaithful_line);
 
 /* The article text, checked by parsing it as the build will (malloc'd);
  * NULL with an error naming what the build would refuse. */

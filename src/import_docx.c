@@ -22,6 +22,10 @@ typedef struct docx {
     size_t rel_count, rel_cap, style_count, style_cap, format_count, format_cap;
     imported_article *im;
     int paragraph; /* number of the paragraph being read */
+    const xmlNode *boxes[16]; /* text boxes met in a paragraph, read after it */
+    size_t box_count;
+    pair *counters; /* "numId/ilvl" -> items so far, for numbers across paragraphs */
+    size_t counter_count, counter_cap;
     diag *d;
 } docx;
 
@@ -251,6 +255,19 @@ static void add_runs(docx *x, import_block *b, const xmlNode *n, int *photos)
         if (named(k, "r")) {
             const xmlNode *rpr = child(k, "rPr");
             unsigned flags = (toggle(rpr, "b") ? IMPORT_BOLD : 0) | (toggle(rpr, "i") ? IMPORT_ITALIC : 0);
+            /* character styles: Strong, Emphasis */
+            const xmlNode *rs = child(rpr, "rStyle");
+            char *sid = rs ? prop(rs, "val") : NULL;
+            const char *sname = lookup(x->styles, x->style_count, sid);
+            char lowered[64] = "";
+            snprintf(lowered, sizeof lowered, "%s", sname ? sname : sid ? sid : "");
+            for (char *c = lowered; *c; c++)
+                *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+            if (strcmp(lowered, "strong") == 0)
+                flags |= IMPORT_BOLD;
+            if (strcmp(lowered, "emphasis") == 0)
+                flags |= IMPORT_ITALIC;
+            free(sid);
             for (const xmlNode *t = k->children; t; t = t->next) {
                 if (named(t, "t")) {
                     xmlChar *s = xmlNodeGetContent(t);
@@ -261,13 +278,23 @@ static void add_runs(docx *x, import_block *b, const xmlNode *n, int *photos)
                     import_block_add(b, " ", 1, flags);
                 else if (named(t, "noBreakHyphen"))
                     import_block_add(b, "\xE2\x80\x91", 3, flags);
-                else if (named(t, "drawing") || named(t, "pict")) {
-                    add_drawing(x, t);
-                    (*photos)++;
+                else if (named(t, "drawing") || named(t, "pict") || named(t, "AlternateContent")) {
+                    /* Word 2010+ writes a drawing twice: mc:Choice, then a
+                     * VML mc:Fallback; only the first is read. */
+                    const xmlNode *d = named(t, "AlternateContent") ? child(t, "Choice") : t;
+                    const xmlNode *box = d ? descendant(d, "txbxContent") : NULL;
+                    if (box) {
+                        if (x->box_count < sizeof x->boxes / sizeof *x->boxes)
+                            x->boxes[x->box_count++] = box;
+                    } else if (d && (descendant(d, "blip") || descendant(d, "imagedata"))) {
+                        add_drawing(x, d);
+                        (*photos)++;
+                    }
                 }
             }
         } else if (named(k, "hyperlink") || named(k, "ins") || named(k, "smartTag") ||
-                   named(k, "fldSimple") || named(k, "sdt") || named(k, "sdtContent"))
+                   named(k, "fldSimple") || named(k, "sdt") || named(k, "sdtContent") ||
+                   named(k, "moveTo") || named(k, "customXml"))
             add_runs(x, b, k, photos);
         /* w:del is deleted text: not read */
     }
@@ -276,11 +303,12 @@ static void add_runs(docx *x, import_block *b, const xmlNode *n, int *photos)
 typedef struct para_info {
     const char *style; /* lower-case style name, or "" */
     bool list, bullet, right, centered;
+    char list_key[48]; /* "numId/ilvl" of a list item */
 } para_info;
 
 static para_info paragraph_info(docx *x, const xmlNode *p)
 {
-    para_info info = {"", false, false, false, false};
+    para_info info = {"", false, false, false, false, ""};
     const xmlNode *ppr = child(p, "pPr");
     const xmlNode *ps = child(ppr, "pStyle");
     char *sid = ps ? prop(ps, "val") : NULL;
@@ -301,6 +329,7 @@ static para_info paragraph_info(docx *x, const xmlNode *p)
         const char *fmt = lookup(x->list_formats, x->format_count, key);
         info.list = nid && strcmp(nid, "0") != 0;
         info.bullet = !fmt || strcmp(fmt, "bullet") == 0;
+        snprintf(info.list_key, sizeof info.list_key, "%s", key);
         free(key);
         free(nid);
         free(l);
@@ -347,6 +376,18 @@ static void read_paragraph(docx *x, const xmlNode *p, bool *after_photo)
                                                                                : IMPORT_PARAGRAPH;
     import_block *b = import_add_block(im, kind, x->paragraph);
     b->right_aligned = info.right;
+    if (kind == IMPORT_NUMBERED && info.list_key[0]) {
+        /* Word numbers a list on across paragraphs between its items */
+        size_t i = 0;
+        while (i < x->counter_count && strcmp(x->counters[i].key, info.list_key) != 0)
+            i++;
+        if (i == x->counter_count)
+            add_pair(&x->counters, &x->counter_count, &x->counter_cap, info.list_key, "0");
+        int n = atoi(x->counters[i].value) + 1;
+        free(x->counters[i].value);
+        x->counters[i].value = xasprintf("%d", n);
+        b->number = n;
+    }
     int photos = 0;
     add_runs(x, b, p, &photos);
     char *text = import_block_text(b);
@@ -379,10 +420,27 @@ static void read_paragraph(docx *x, const xmlNode *p, bool *after_photo)
         free(probe);
         free(credit);
     }
-    /* The title: Title style, or the first Heading 1 before any text. */
-    if (!im->title && (strcmp(info.style, "title") == 0 || (level == 1 && im->block_count == 1))) {
+    /* The title: Title style, or the first Heading 1 before any text, or
+     * (as most submissions come) a first paragraph in bold or centred,
+     * short, without a full stop. */
+    size_t words = 1;
+    for (const char *c = text; *c; c++)
+        words += *c == ' ';
+    size_t tl = strlen(text);
+    bool all_bold = b->run_count > 0;
+    for (size_t r = 0; r < b->run_count; r++)
+        all_bold &= (b->runs[r].flags & IMPORT_BOLD) ||
+                    strspn(b->runs[r].text, " ") == strlen(b->runs[r].text);
+    bool looks_title = im->block_count == 1 && kind == IMPORT_PARAGRAPH && words <= 30 &&
+                       tl && !strchr(".!?;:", text[tl - 1]) && (all_bold || info.centered);
+    if (!im->title && (strcmp(info.style, "title") == 0 || (level == 1 && im->block_count == 1) ||
+                       looks_title)) {
         im->title = text;
-        import_note(im, "title from paragraph %d (style %s)", x->paragraph, info.style);
+        if (looks_title && level != 1 && strcmp(info.style, "title") != 0)
+            import_note(im, "title from paragraph %d (the first, %s and short)", x->paragraph,
+                        all_bold ? "bold" : "centred");
+        else
+            import_note(im, "title from paragraph %d (style %s)", x->paragraph, info.style);
         import_remove_block(im, im->block_count - 1);
         return;
     }
@@ -398,8 +456,20 @@ static void read_paragraph(docx *x, const xmlNode *p, bool *after_photo)
 static void read_body(docx *x, const xmlNode *n, bool *after_photo)
 {
     for (const xmlNode *k = n->children; k; k = k->next) {
-        if (named(k, "p"))
+        if (named(k, "p")) {
+            size_t boxes_before = x->box_count;
             read_paragraph(x, k, after_photo);
+            /* a text box's paragraphs follow the paragraph it is anchored in */
+            while (x->box_count > boxes_before) {
+                const xmlNode *box = x->boxes[boxes_before];
+                memmove(&x->boxes[boxes_before], &x->boxes[boxes_before + 1],
+                        (x->box_count - boxes_before - 1) * sizeof *x->boxes);
+                x->box_count--;
+                import_note(x->im, "a text box in paragraph %d: read as paragraphs after it",
+                            x->paragraph);
+                read_body(x, box, after_photo);
+            }
+        }
         else if (named(k, "tbl")) {
             size_t before = x->im->block_count;
             for (const xmlNode *tr = k->children; tr; tr = tr->next)
@@ -449,6 +519,7 @@ bool import_read_docx(imported_article *im, const char *path, diag *d)
     docx x = {.zip = z, .path = path, .im = im, .d = d};
     int errors_before = diag_error_count(d);
     im->unit = "paragraph";
+    im->word_file = true;
     bool ok = false;
     xmlDoc *doc = read_xml_part(&x, "word/document.xml");
     const xmlNode *body = doc ? child(xmlDocGetRootElement(doc), "body") : NULL;
@@ -475,6 +546,7 @@ bool import_read_docx(imported_article *im, const char *path, diag *d)
             import_note(im, "lead from paragraph %d, all in bold", im->blocks[0].line);
             import_remove_block(im, 0);
         }
+        import_fix_legacy(im, limits.input_encoding);
         import_tidy(im, d);
         ok = true;
     }
@@ -483,6 +555,7 @@ bool import_read_docx(imported_article *im, const char *path, diag *d)
     free_pairs(x.rels, x.rel_count);
     free_pairs(x.styles, x.style_count);
     free_pairs(x.list_formats, x.format_count);
+    free_pairs(x.counters, x.counter_count);
     zip_discard(z);
     return ok && diag_error_count(d) == errors_before;
 }

@@ -36,7 +36,9 @@ static char *attr(const xmlNode *n, const char *name)
     return s;
 }
 
-/* Whether the element's class or id contains one of the words. */
+/* Whether a word of the element's class or id (split at spaces, '-' and
+ * '_') is one of words, or the class joined up contains a long one
+ * ("tinlienquan"): "divPrintContent" is not "print". */
 static bool class_has(const xmlNode *n, const char *const *words)
 {
     bool hit = false;
@@ -46,8 +48,24 @@ static bool class_has(const xmlNode *n, const char *const *words)
             continue;
         for (char *c = v; *c; c++)
             *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-        for (const char *const *w = words; *w && !hit; w++)
-            hit = strstr(v, *w) != NULL;
+        for (char *save = NULL, *tok = strtok_r(v, " \t\n", &save); tok && !hit;
+             tok = strtok_r(NULL, " \t\n", &save)) {
+            char joined[256];
+            size_t jn = 0;
+            for (const char *c = tok; *c && jn + 1 < sizeof joined; c++)
+                if (*c != '-' && *c != '_')
+                    joined[jn++] = *c;
+            joined[jn] = '\0';
+            for (const char *const *w = words; *w && !hit; w++) {
+                size_t wl = strlen(*w);
+                hit = (wl >= 6 && strstr(joined, *w)) || strcmp(joined, *w) == 0;
+                for (const char *part = tok; *part && !hit;) {
+                    size_t pl = strcspn(part, "-_");
+                    hit = pl == wl && strncmp(part, *w, wl) == 0;
+                    part += pl + (part[pl] ? 1 : 0);
+                }
+            }
+        }
         free(v);
     }
     return hit;
@@ -57,18 +75,18 @@ static const char *const skip_tags[] = {"script", "style", "noscript", "nav", "a
                                         "form", "button", "iframe", "svg", "select", "input",
                                         "template", "head", "object", "video", "audio", NULL};
 static const char *const skip_classes[] = {
-    "share", "social", "comment", "related", "breadcrumb", "banner", "advert", "sidebar",
-    "lienquan", "lien-quan", "lien_quan", "binhluan", "binh-luan", "tinkhac", "tin-khac",
-    "rating", "toolbar", "menu", "navbar", "footer", "tags", "tag-list", "keyword", "print",
-    "facebook", "zalo", "popup", "cookie", "subscribe", "newsletter", "most-read", "docnhieu",
-    NULL};
+    "share", "sharing", "social", "comment", "comments", "related", "breadcrumb", "breadcrumbs",
+    "banner", "advert", "ads", "sidebar", "lienquan", "binhluan", "tinkhac", "rating",
+    "toolbar", "menu", "nav", "navbar", "navigation", "footer", "tags", "taglist", "keyword",
+    "keywords", "print", "facebook", "zalo", "popup", "cookie", "subscribe", "newsletter",
+    "mostread", "docnhieu", "tinmoi", "cungchuyenmuc", NULL};
 static const char *const lead_classes[] = {"sapo", "lead", "summary", "chapeau", "tomtat",
                                            "tom-tat", "description", "intro", "excerpt", NULL};
 static const char *const byline_classes[] = {"author", "byline", "tacgia", "tac-gia", NULL};
 
 static bool skipped(const xmlNode *n)
 {
-    if (n->type != XML_ELEMENT_NODE)
+    if (n->type != XML_ELEMENT_NODE || is(n, "html") || is(n, "body"))
         return false;
     for (const char *const *t = skip_tags; *t; t++)
         if (is(n, *t))
@@ -99,7 +117,9 @@ static char *text_of(const xmlNode *n)
     return s;
 }
 
-static void add_inline(html_ctx *c, import_block *b, const xmlNode *n, unsigned flags);
+typedef struct para para;
+static bool tiny_image(const xmlNode *img);
+static void add_inline(para *p, const xmlNode *n, unsigned flags);
 static void add_photo(html_ctx *c, const xmlNode *img, const char *caption);
 
 static unsigned style_flags(const xmlNode *n)
@@ -121,21 +141,15 @@ static unsigned style_flags(const xmlNode *n)
     return f;
 }
 
-static void add_inline(html_ctx *c, import_block *b, const xmlNode *n, unsigned flags)
+static bool has_block_child(const xmlNode *n);
+
+/* Whether a cell of the row holds blocks (then the row is walked). */
+static bool has_block_grandchild(const xmlNode *row)
 {
-    for (const xmlNode *k = n->children; k; k = k->next) {
-        if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
-            const char *t = (const char *)k->content;
-            import_block_add(b, t, strlen(t), flags);
-        } else if (k->type == XML_ELEMENT_NODE && !skipped(k)) {
-            if (is(k, "br"))
-                import_block_add(b, " ", 1, flags);
-            else if (is(k, "img"))
-                add_photo(c, k, NULL);
-            else
-                add_inline(c, b, k, flags | style_flags(k));
-        }
-    }
+    for (const xmlNode *cell = row->children; cell; cell = cell->next)
+        if ((is(cell, "td") || is(cell, "th")) && has_block_child(cell))
+            return true;
+    return false;
 }
 
 static bool has_block_child(const xmlNode *n)
@@ -173,10 +187,7 @@ static void add_photo(html_ctx *c, const xmlNode *img, const char *caption)
         src = attr(img, "data-src");
     }
     /* icons, logos, tracking pixels */
-    char *w = attr(img, "width");
-    bool tiny = w && atoi(w) > 0 && atoi(w) < 100;
-    free(w);
-    if (!src || tiny) {
+    if (!src || tiny_image(img)) {
         free(src);
         return;
     }
@@ -228,6 +239,21 @@ static const xmlNode *find_first(const xmlNode *n, const char *tag)
     return NULL;
 }
 
+static bool tiny_image(const xmlNode *img)
+{
+    char *w = attr(img, "width");
+    bool tiny = w && atoi(w) > 0 && atoi(w) < 100;
+    free(w);
+    return tiny;
+}
+
+/* The photo of a figure or of a portal's photo table (not an icon). */
+static const xmlNode *photo_in(const xmlNode *n)
+{
+    const xmlNode *img = find_first(n->children, "img");
+    return img && !tiny_image(img) ? img : NULL;
+}
+
 /* A figure, or a table portals use for a photo and its caption. */
 static void add_figure(html_ctx *c, const xmlNode *n)
 {
@@ -247,11 +273,6 @@ static void add_figure(html_ctx *c, const xmlNode *n)
 
 static void walk(html_ctx *c, const xmlNode *n);
 
-static void walk_children(html_ctx *c, const xmlNode *n)
-{
-    for (const xmlNode *k = n->children; k; k = k->next)
-        walk(c, k);
-}
 
 static int line_of(const xmlNode *n)
 {
@@ -259,19 +280,100 @@ static int line_of(const xmlNode *n)
     return l > 0 ? (int)l : 0;
 }
 
-static void add_paragraph(html_ctx *c, const xmlNode *n, import_block_kind kind)
+/* Paragraphs being read from inline content: "<br><br>" (the way many
+ * portals' editors separate paragraphs) starts a new one. */
+struct para {
+    html_ctx *c;
+    import_block_kind kind;
+    int line;
+    bool right;
+    size_t index; /* its block, or SIZE_MAX before any text */
+    int brs;      /* <br>s in a row */
+};
+
+static para para_start(html_ctx *c, const xmlNode *n, import_block_kind kind)
 {
-    import_block *b = import_add_block(c->im, kind, line_of(n));
-    size_t index = c->im->block_count - 1;
-    char *align = attr(n, "align"), *style = attr(n, "style");
-    bool right = (align && strcasecmp(align, "right") == 0) ||
-                 (style && strstr(style, "text-align") && strstr(style, "right"));
+    char *align = n ? attr(n, "align") : NULL, *style = n ? attr(n, "style") : NULL;
+    para p = {c, kind, n ? line_of(n) : 0,
+              (align && strcasecmp(align, "right") == 0) ||
+                  (style && strstr(style, "text-align") && strstr(style, "right")),
+              SIZE_MAX, 0};
     free(align);
     free(style);
-    add_inline(c, b, n, style_flags(n));
-    b->right_aligned = right;
-    if (b->run_count == 0)
-        import_remove_block(c->im, index);
+    return p;
+}
+
+static void para_end(para *p)
+{
+    if (p->index != SIZE_MAX && p->c->im->blocks[p->index].run_count == 0)
+        import_remove_block(p->c->im, p->index);
+    p->index = SIZE_MAX;
+}
+
+static void para_text(para *p, const xmlNode *node, const char *t, unsigned flags)
+{
+    bool blank = t[strspn(t, " \t\r\n\f")] == '\0';
+    if (blank && p->index == SIZE_MAX)
+        return;
+    if (!blank) {
+        if (p->brs >= 2)
+            para_end(p);
+        p->brs = 0;
+    }
+    if (p->index == SIZE_MAX) {
+        import_block *b = import_add_block(p->c->im, p->kind, node ? line_of(node) : p->line);
+        b->right_aligned = p->right;
+        p->index = p->c->im->block_count - 1;
+    }
+    import_block_add(&p->c->im->blocks[p->index], t, strlen(t), flags);
+}
+
+/* One inline node (text, <b>, <br>, <img>...) into the paragraph. */
+static void add_inline_node(para *p, const xmlNode *k, unsigned flags)
+{
+    if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
+        para_text(p, k, (const char *)k->content, flags);
+    else if (k->type == XML_ELEMENT_NODE && !skipped(k)) {
+        if (is(k, "br")) {
+            p->brs++;
+            para_text(p, k, " ", flags);
+        } else if (is(k, "img"))
+            add_photo(p->c, k, NULL);
+        else
+            add_inline(p, k, flags | style_flags(k));
+    }
+}
+
+static void add_inline(para *p, const xmlNode *n, unsigned flags)
+{
+    for (const xmlNode *k = n->children; k; k = k->next)
+        add_inline_node(p, k, flags);
+}
+
+static void add_paragraph(html_ctx *c, const xmlNode *n, import_block_kind kind)
+{
+    para p = para_start(c, n, kind);
+    add_inline(&p, n, style_flags(n));
+    para_end(&p);
+}
+
+/* Block children are walked; text and inline elements between them make
+ * paragraphs of their own ("<div>text<p>...</p>more text</div>"). */
+static void walk_children(html_ctx *c, const xmlNode *n)
+{
+    para p = para_start(c, NULL, IMPORT_PARAGRAPH);
+    for (const xmlNode *k = n->children; k; k = k->next) {
+        bool inline_node = k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE ||
+                           (k->type == XML_ELEMENT_NODE && !block_tag(k) && !is(k, "img"));
+        if (inline_node) {
+            add_inline_node(&p, k, 0);
+            continue;
+        }
+        para_end(&p);
+        p.brs = 0;
+        walk(c, k);
+    }
+    para_end(&p);
 }
 
 static void walk(html_ctx *c, const xmlNode *n)
@@ -282,12 +384,28 @@ static void walk(html_ctx *c, const xmlNode *n)
         return; /* the title, read apart */
     if (is(n, "h2") || is(n, "h3") || is(n, "h4") || is(n, "h5") || is(n, "h6"))
         add_paragraph(c, n, IMPORT_SUBHEAD);
-    else if (is(n, "figure"))
-        add_figure(c, n);
-    else if (is(n, "table") && find_first(n->children, "img"))
+    else if ((is(n, "figure") || is(n, "table")) && photo_in(n))
         add_figure(c, n);
     else if (is(n, "img"))
         add_photo(c, n, NULL);
+    else if (is(n, "tr") && !has_block_grandchild(n)) {
+        /* a table row of text: one paragraph, its cells joined by a dash */
+        para p = para_start(c, n, IMPORT_PARAGRAPH);
+        bool first = true;
+        for (const xmlNode *cell = n->children; cell; cell = cell->next) {
+            if (!is(cell, "td") && !is(cell, "th"))
+                continue;
+            char *t = text_of(cell);
+            if (*t) {
+                if (!first)
+                    para_text(&p, cell, " \xE2\x80\x93 ", 0);
+                add_inline(&p, cell, style_flags(cell));
+                first = false;
+            }
+            free(t);
+        }
+        para_end(&p);
+    }
     else if (is(n, "ul") || is(n, "ol")) {
         for (const xmlNode *li = n->children; li; li = li->next)
             if (is(li, "li") && !skipped(li))
@@ -316,6 +434,23 @@ static void score_paragraphs(const xmlNode *n, score **scores, size_t *count, si
     for (; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE || skipped(n))
             continue;
+        /* Text right inside an element (paragraphs split by <br>) counts
+         * for it as a <p> would. */
+        size_t own = 0;
+        for (const xmlNode *k = n->children; k; k = k->next)
+            if (k->type == XML_TEXT_NODE) {
+                char *t = import_clean_text((const char *)k->content, strlen((const char *)k->content));
+                own += strlen(t) >= 25 ? strlen(t) : 0;
+                free(t);
+            }
+        if (own && !is(n, "p")) {
+            size_t i = 0;
+            while (i < *count && (*scores)[i].node != n)
+                i++;
+            if (i == *count)
+                *ARRAY_PUSH(*scores, *count, *cap) = (score){n, 0};
+            (*scores)[i].points += own;
+        }
         if (is(n, "p") && n->parent) {
             char *t = text_of(n);
             size_t len = strlen(t);
@@ -435,7 +570,8 @@ static void find_title(html_ctx *c, const xmlNode *root)
 /* The date: article:published_time, <time datetime>, a date element. */
 static void find_date(html_ctx *c, const xmlNode *root)
 {
-    static const char *const date_classes[] = {"date", "time", "publish", "ngay", NULL};
+    static const char *const date_classes[] = {"date", "datetime", "time", "publish", "published",
+                                               "ngay", "ngaydang", "pubdate", NULL};
     char *v = meta(root, "article:published_time");
     const char *from = "article:published_time";
     if (!v) {
@@ -446,6 +582,20 @@ static void find_date(html_ctx *c, const xmlNode *root)
                 v = text_of(t);
             from = "<time>";
         }
+    }
+    /* A date element near the title before one anywhere (a portal's top
+     * bar shows today's date). */
+    const xmlNode *h1 = find_first(root, "h1");
+    for (const xmlNode *up = h1; !v && up && !is(up, "body"); up = up->parent) {
+        const xmlNode *e = up->next ? find_by_class(up->next, date_classes) : NULL;
+        char *t = e ? text_of(e) : NULL;
+        int yy, mm, dd;
+        bool only;
+        if (t && import_find_date(t, &yy, &mm, &dd, &only)) {
+            v = t;
+            from = "the date element by the title";
+        } else
+            free(t);
     }
     if (!v) {
         const xmlNode *e = find_by_class(root, date_classes);
@@ -532,6 +682,15 @@ bool import_read_html(imported_article *im, const char *path, diag *d)
     find_title(&c, root);
     find_date(&c, root);
     c.lead_node = (xmlNode *)find_by_class(root, lead_classes);
+    if (c.lead_node) { /* a sapo is a paragraph, not the article */
+        char *t = text_of(c.lead_node);
+        size_t words = 1;
+        for (const char *k = t; *k; k++)
+            words += *k == ' ';
+        if (words > 120)
+            c.lead_node = NULL;
+        free(t);
+    }
     if (c.lead_node) {
         im->lead = text_of(c.lead_node);
         char *cls = attr(c.lead_node, "class");
@@ -584,6 +743,8 @@ bool import_read_html(imported_article *im, const char *path, diag *d)
     }
     free(c.dir);
     xmlFreeDoc(doc);
+    /* A page in a declared charset may still hold a legacy font's bytes. */
+    import_fix_legacy(im, encoding ? 0 : limits.input_encoding);
     import_tidy(im, d);
     return true;
 }

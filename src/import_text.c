@@ -4,6 +4,7 @@
  * or related links. */
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "caps.h"
 #include "import.h"
@@ -37,7 +38,7 @@ static bool ends_sentence(const char *s)
     size_t n = strlen(s);
     if (!n)
         return false;
-    if (strchr(".!?:;\"'", s[n - 1]))
+    if (strchr(".!?:;\"')", s[n - 1]))
         return true;
     return ends_with(s, "\xE2\x80\x9D") /* ” */ || ends_with(s, "\xC2\xBB"); /* » */
 }
@@ -79,6 +80,30 @@ static bool opens_with_source_tag(const char *s)
     return (*p == '-' || strncmp(p, "\xE2\x80\x93", 3) == 0 || strncmp(p, "\xE2\x80\x94", 3) == 0);
 }
 
+/* Whether text holds a sentence end followed by another sentence: ". ",
+ * "! " or "? " between a lower-case letter and a capital (any script). */
+static bool two_sentences(const char *t)
+{
+    size_t n = strlen(t);
+    uint32_t before = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_decode(t + i, n - i, &cp);
+        if (!k)
+            return false;
+        if ((cp == '.' || cp == '!' || cp == '?') && i + k + 1 < n && t[i + k] == ' ' &&
+            utf8proc_category((utf8proc_int32_t)before) == UTF8PROC_CATEGORY_LL) {
+            uint32_t after;
+            if (utf8_decode(t + i + k + 1, n - i - k - 1, &after) &&
+                utf8proc_category((utf8proc_int32_t)after) == UTF8PROC_CATEGORY_LU)
+                return true;
+        }
+        before = cp;
+        i += k;
+    }
+    return false;
+}
+
 /* "1. ", "2) ", "I. ", "a) ": a numbered item or heading. */
 static bool numbered(const char *s)
 {
@@ -104,6 +129,19 @@ static bool caption_words(const char *t)
                                        " biểu diễn", NULL};
     for (const char *const *c = cues; *c; c++)
         if ((**c == ' ' && strstr(t, *c)) || (**c != ' ' && strncmp(t, *c, strlen(*c)) == 0))
+            return true;
+    return false;
+}
+
+/* How news sentences open and captions do not: "Tham dự hội nghị có...",
+ * "Sáng 5/1, ...", "Theo ...". */
+static bool opens_like_body(const char *t)
+{
+    static const char *const openers[] = {"Tham dự ", "Dự ", "Theo ", "Tại ", "Sáng ", "Chiều ",
+                                          "Tối ", "Trưa ", "Ngày ", "Trong ", "Năm ", "Để ",
+                                          "Qua ", "Với ", "Nhằm ", "Từ ", "Đến ", "Hiện ", NULL};
+    for (const char *const *o = openers; *o; o++)
+        if (strncmp(t, *o, strlen(*o)) == 0)
             return true;
     return false;
 }
@@ -165,11 +203,7 @@ static void classify(imported_article *im)
             continue;
         }
         /* One sentence at most: a caption is not a paragraph of the body. */
-        bool one_sentence = true;
-        for (const char *p = t; *p && one_sentence; p++)
-            one_sentence = !((*p == '.' || *p == '!' || *p == '?') && p[1] == ' ' && p > t &&
-                             p[-1] >= 'a' && p[-1] <= 'z' && p[2] >= 'A' && p[2] <= 'Z' &&
-                             !(credit && strstr(p, "nh:")));
+        bool one_sentence = !two_sentences(credit ? credit_probe : t);
         /* "TS Nguyễn Hữu Hà - ảnh 1": a gallery's numbering left in a caption */
         size_t tl = strlen(t), k = tl;
         while (k && t[k - 1] >= '0' && t[k - 1] <= '9')
@@ -180,9 +214,10 @@ static void classify(imported_article *im)
         bool caption = !marker && !numbered(t) && b->standalone && i + 1 < im->block_count &&
                        words <= 45 && words >= 3 &&
                        ((credit && !credit_only) || gallery ||
-                        (!ends_sentence(t) && words >= 6 && (strchr(t, ',') || words > 12)) ||
+                        (!ends_sentence(t) && !opens_like_body(t) && words >= 6 &&
+                         (strchr(t, ',') || words > 12)) ||
                         (after_credit && !ends_sentence(t)) ||
-                        (one_sentence && words <= 35 && caption_words(t)));
+                        (one_sentence && words <= 35 && !strchr(t, ',') && caption_words(t)));
         credit_slot = 0;
         if (caption) {
             import_photo *p = after_credit ? &im->photos[im->photo_count - 1]
@@ -234,6 +269,16 @@ bool import_read_text(imported_article *im, const char *path, diag *d)
     free(raw);
     if (!text)
         return false;
+    /* A NUL is not in a text file: a binary file named .txt, or UTF-16
+     * cut in the middle. */
+    const char *nul = memchr(text, 0, len);
+    if (nul) {
+        int line, col;
+        utf8_line_col(text, (size_t)(nul - text), (size_t)(nul - text), &line, &col);
+        diag_error(d, (src_loc){path, line, col}, "NUL character in the text; is this a text file?");
+        free(text);
+        return false;
+    }
     import_note(im, "encoding: %s", what);
     /* Paragraphs one per line, or blocks between empty lines (which may
      * hold lines of their own, from <br>): then only a whole block can be
@@ -258,30 +303,36 @@ bool import_read_text(imported_article *im, const char *path, diag *d)
     bool blocks_by_empty_lines = lines && empty_after * 2 >= lines;
     int line = 1;
     bool after_empty = true;
+    import_block *prev = NULL; /* the line before, when not empty */
     for (char *s = text; *s;) {
         char *eol = strchr(s, '\n');
         size_t n = eol ? (size_t)(eol - s) : strlen(s);
         char *clean = import_clean_text(s, n);
         if (*clean) {
-            /* A control character other than tab is not text. */
-            bool bad = false;
-            for (char *c = clean; *c && !bad; c++)
-                bad = (unsigned char)*c < 0x20;
-            if (bad) {
-                diag_error(d, (src_loc){path, line, 1},
-                           "control character in the text; is this a text file?");
-                free(clean);
-                free(text);
-                return false;
+            char *prev_text = prev ? import_block_text(prev) : NULL;
+            uint32_t first;
+            utf8_decode(clean, strlen(clean), &first);
+            /* A paragraph wrapped at a fixed width (mail, a terminal): the
+             * line goes on a sentence the line before left open. */
+            bool continues = blocks_by_empty_lines && prev_text && strlen(prev_text) >= 40 &&
+                             !ends_sentence(prev_text) &&
+                             utf8proc_category((utf8proc_int32_t)first) == UTF8PROC_CATEGORY_LL;
+            free(prev_text);
+            if (continues) {
+                import_block_add(prev, " ", 1, 0);
+                import_block_add(prev, clean, strlen(clean), 0);
+            } else {
+                /* Lines of one block (kept apart, as <br> had them): none
+                 * of them is a caption or subhead of its own. */
+                if (prev && blocks_by_empty_lines)
+                    prev->standalone = false;
+                import_block *b = import_add_block(im, IMPORT_PARAGRAPH, line);
+                import_block_add(b, clean, strlen(clean), 0);
+                b->standalone = !blocks_by_empty_lines || after_empty;
+                prev = b;
             }
-            import_block *b = import_add_block(im, IMPORT_PARAGRAPH, line);
-            import_block_add(b, clean, strlen(clean), 0);
-            char *next = eol ? eol + 1 : s + n;
-            bool next_empty = true;
-            for (char *c = next; *c && *c != '\n' && next_empty; c++)
-                next_empty = *c == ' ' || *c == '\t' || *c == '\r';
-            b->standalone = !blocks_by_empty_lines || (after_empty && next_empty);
-        }
+        } else
+            prev = NULL;
         after_empty = !*clean;
         free(clean);
         line++;

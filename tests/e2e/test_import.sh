@@ -55,6 +55,15 @@ reports txt-cruft '^  2 paragraphs|^  3 paragraphs, 1 subheads, 0 list items, 0 
 reports txt-cruft 'tin-hoi-nghi\.txt:7: warning: caption without its photo: fill in .file:. of images\[1\]'
 imports txt-clean "$FIX/tin-ngan.txt" "$FIX/tin-ngan.expected.md"
 reports txt-clean 'line 10 is a subhead'
+# Body sentences that mention speeches and awards stay body text, a line
+# wrapped mid-sentence is joined, "Lưu ý:" is text, a closing "Theo ông
+# ..., ..." sentence is no byline, "Thứ 5, ..." is a date line.
+imports txt-not-captions "$FIX/bai-go-dong.txt" "$FIX/bai-go-dong.expected.md"
+printf 'Tiêu đề\nDòng một\000 dòng hai\n' >"$WD/nul.txt"
+mkdir -p "$WD/nul"
+"$BIN" import "$WD/nul.txt" -o "$WD/nul" >/dev/null 2>"$WD/nul.err"
+[ $? -eq 1 ] && grep -q 'nul\.txt:2:9: error: NUL character in the text' "$WD/nul.err" && [ -z "$(ls -A "$WD/nul")" ] &&
+    ok txt-nul-refused || nok txt-nul-refused "$(head -1 "$WD/nul.err")"
 
 # The same text in other encodings and forms: the same article.
 enc() { # NAME CONVERTER...: converts tin-hoi-nghi.txt, imports, compares
@@ -104,6 +113,12 @@ sed 's/<meta charset="utf-8">/<meta charset="windows-1258">/' "$FIX/trang-tin.ht
 sed '/<meta charset/d' "$FIX/trang-tin.html" | iconv -f UTF-8 -t CP1258 >"$WD/page1258b/trang-tin.html"
 imports html-1258-declared "$WD/page1258/trang-tin.html" "$FIX/trang-tin.expected.md"
 imports html-1258-guessed "$WD/page1258b/trang-tin.html" "$FIX/trang-tin.expected.md"
+# Paragraphs split by <br><br> and bare text between <p>s, an article in
+# id="divPrintContent" inside <body class="ast-right-sidebar">, the date by
+# the title rather than the top bar's, a text table row by row, an icon
+# table read as text.
+imports html-portal-quirks "$FIX/trang-br.html" "$FIX/trang-br.expected.md"
+reports html-portal-quirks 'date from the date element by the title "Đăng ngày: 15/07/2023"'
 
 # ------------------------------------------------------------ Word
 mkdir -p "$WD/docx-parts"
@@ -118,6 +133,17 @@ cmp -s "$WD/docx-parts/word/media/image1.jpeg" "$WD/docx/truong-hoc-1.jpg" &&
 reports docx 'title from paragraph 1 \(style heading 1\)'
 reports docx 'paragraph 5: caption of images\[1\]'
 reports docx 'byline from paragraph 16 \(a name at the end, right-aligned\)'
+
+# A submission as most come: title in bold and centred (Normal style), an
+# all-bold lead, a numbered list that goes on after a paragraph, tracked
+# changes, a text box (read once, not twice from its VML fallback), a
+# byline in the Strong character style; "Bình luận" and "Lưu ý:" are text
+# in a Word file, not portal furniture.
+mkdir -p "$WD/docx2-parts"
+cp -R "$FIX/docx/." "$WD/docx2-parts/"
+cp "$FIX/docx2/word/document.xml" "$WD/docx2-parts/word/document.xml"
+(cd "$WD/docx2-parts" && zip -qrX ../det-tho-cam.docx '[Content_Types].xml' _rels docProps word)
+imports docx-submission "$WD/det-tho-cam.docx" "$FIX/det-tho-cam.expected.md"
 
 # ------------------------------------------------------------ never overwrite
 cp "$WD/txt-cruft/tin-hoi-nghi.md" "$WD/before.md"

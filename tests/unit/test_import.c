@@ -162,7 +162,7 @@ static void test_article_text(void)
     import_block_add(b, "- một", strlen("- một"), 0);
     b = import_add_block(&im, IMPORT_BULLET, 3);
     import_block_add(b, "hai", 3, IMPORT_ITALIC);
-    char *text = import_article_text(&im);
+    char *text = import_article_text(&im, NULL);
     const char *want = "---\n"
                        "title: \"Tiêu đề có \\\"ngoặc kép\\\" và \\\\\"\n"
                        "date: 2021-04-22\n"

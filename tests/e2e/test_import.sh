@@ -145,6 +145,19 @@ cp "$FIX/docx2/word/document.xml" "$WD/docx2-parts/word/document.xml"
 (cd "$WD/docx2-parts" && zip -qrX ../det-tho-cam.docx '[Content_Types].xml' _rels docProps word)
 imports docx-submission "$WD/det-tho-cam.docx" "$FIX/det-tho-cam.expected.md"
 
+# Several files in one run: each gets its article; a bad one fails (exit 1)
+# without stopping the others.
+mkdir -p "$WD/many"
+"$BIN" import "$FIX/tin-ngan.txt" "$WD/khong-co.txt" "$FIX/bai-go-dong.txt" -o "$WD/many" >"$WD/many.report" 2>"$WD/many.err"
+st=$?
+if [ $st -eq 1 ] && cmp -s "$WD/many/tin-ngan.md" "$FIX/tin-ngan.expected.md" &&
+    cmp -s "$WD/many/bai-go-dong.md" "$FIX/bai-go-dong.expected.md" &&
+    grep -q 'khong-co\.txt: error: cannot read' "$WD/many.err" && [ "$(grep -c ' -> ' "$WD/many.report")" -eq 2 ]; then
+    ok import-many
+else
+    nok import-many "exit $st: $(ls "$WD/many" | tr '\n' ' ')"
+fi
+
 # ------------------------------------------------------------ never overwrite
 cp "$WD/txt-cruft/tin-hoi-nghi.md" "$WD/before.md"
 echo "sửa tay" >>"$WD/txt-cruft/tin-hoi-nghi.md"

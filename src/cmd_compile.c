@@ -4,6 +4,7 @@
  * bookmark tree volume -> issue -> article, fonts and photos shared by the
  * whole volume. Archive (PDF/A-1b) by default. */
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "pdf.h"
 #include "shape.h"
 #include "template.h"
+#include "timing.h"
 #include "utf8.h"
 #include "util.h"
 #include "yml.h"
@@ -252,6 +254,114 @@ static bool parse_args(int argc, char **argv, const char **vol, const char **out
     return true;
 }
 
+/* Issues set ahead of the one being written. */
+#define SETTER_AHEAD 2
+
+/* The issues of a volume being set, in order, for the thread that writes
+ * them. Only the setting thread uses the shaper and the fonts' fallback
+ * search (which opens faces); the writing thread reads faces of pages
+ * handed over, which never move. */
+typedef struct setter {
+    member *m;
+    size_t n;
+    font_set *fonts;
+    shaper *sh;
+    diag *d;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    page_list **lists; /* per issue: set, not yet written */
+    arena **arenas;
+    /* per issue: its articles read; either thread reads them (the writing
+     * thread while it waits), whichever claims the issue first */
+    enum { ARTICLES_UNREAD, ARTICLES_READING, ARTICLES_READ, ARTICLES_BAD } *articles;
+    size_t set, taken; /* issues set; issues written */
+    bool failed, cancel;
+} setter;
+
+/* Claims issue i's articles for reading (lock held); true when the caller
+ * is to read them. */
+static bool claim_articles(setter *st, size_t i)
+{
+    if (st->articles[i] != ARTICLES_UNREAD)
+        return false;
+    st->articles[i] = ARTICLES_READING;
+    return true;
+}
+
+/* Reads issue i's articles (claimed by the caller). */
+static void read_articles(setter *st, size_t i)
+{
+    bool ok = issue_load_articles(&st->m[i].is, st->m[i].a, st->d);
+    pthread_mutex_lock(&st->lock);
+    st->articles[i] = ok ? ARTICLES_READ : ARTICLES_BAD;
+    pthread_cond_broadcast(&st->changed);
+    pthread_mutex_unlock(&st->lock);
+}
+
+/* Issue i's articles, read here or by the other thread; false when bad. */
+static bool articles_of(setter *st, size_t i)
+{
+    pthread_mutex_lock(&st->lock);
+    bool mine = claim_articles(st, i);
+    pthread_mutex_unlock(&st->lock);
+    if (mine)
+        read_articles(st, i);
+    pthread_mutex_lock(&st->lock);
+    while (st->articles[i] == ARTICLES_READING)
+        pthread_cond_wait(&st->changed, &st->lock);
+    bool ok = st->articles[i] == ARTICLES_READ;
+    pthread_mutex_unlock(&st->lock);
+    return ok;
+}
+
+/* Reads the articles of issue i and sets it starting at volume page *page
+ * (continuous numbering). After a failure, the later issues' articles are
+ * still read, so that every bad input is reported in one run. */
+static page_list *set_issue(setter *st, size_t i, size_t *page)
+{
+    if (!articles_of(st, i) || st->failed) {
+        pthread_mutex_lock(&st->lock);
+        st->failed = true;
+        pthread_cond_broadcast(&st->changed);
+        pthread_mutex_unlock(&st->lock);
+        return NULL;
+    }
+    arena *ia = arena_new();
+    st->m[i].t.first_page_number = (int)*page;
+    page_list *pl = flow_issue(&st->m[i].is, &st->m[i].t, st->fonts, st->sh, ia, st->d);
+    pthread_mutex_lock(&st->lock);
+    st->lists[i] = pl;
+    st->arenas[i] = ia;
+    if (pl)
+        st->set = i + 1;
+    else
+        st->failed = true;
+    pthread_cond_broadcast(&st->changed);
+    pthread_mutex_unlock(&st->lock);
+    if (pl)
+        *page += pl->count;
+    return pl;
+}
+
+static void *set_issues(void *arg)
+{
+    setter *st = arg;
+    timing_thread_begin();
+    size_t page = 1;
+    for (size_t i = 0; i < st->n; i++) {
+        pthread_mutex_lock(&st->lock);
+        while (i >= st->taken + SETTER_AHEAD && !st->cancel && !st->failed)
+            pthread_cond_wait(&st->changed, &st->lock);
+        /* after a failure, only articles are read: on to the end */
+        bool stop = st->cancel && !st->failed;
+        pthread_mutex_unlock(&st->lock);
+        if (stop)
+            break;
+        set_issue(st, i, &page);
+    }
+    return NULL;
+}
+
 int cmd_compile(int argc, char **argv, diag *d)
 {
     const char *vol_path = NULL, *out_opt = NULL, *profile_opt = NULL;
@@ -273,7 +383,8 @@ int cmd_compile(int argc, char **argv, diag *d)
     m = xcalloc(n, sizeof *m);
     for (size_t i = 0; i < n; i++) {
         m[i].a = arena_new();
-        if (!issue_load(v.issues[i], &m[i].is, m[i].a, d) ||
+        /* manifests now (to sort the issues); articles as each is set */
+        if (!issue_load_manifest(v.issues[i], &m[i].is, m[i].a, d) ||
             !load_template(&m[i].is, NULL, &m[i].t, m[i].a, d))
             goto done;
     }
@@ -306,14 +417,45 @@ int cmd_compile(int argc, char **argv, diag *d)
     w = pdf_writer_new(&opt, fonts, d);
     pdf_writer_set_root(w, v.title);
 
-    /* Each issue is set once and written straight away, so no issue's
-     * pages are kept while the next is set. */
-    bool ok = true;
-    size_t page = 1;
+    /* Each issue is set once and written straight away: issues are set on
+     * a second thread while this one writes the pages of those already
+     * set, and at most SETTER_AHEAD set issues wait. */
+    setter st = {.m = m, .n = n, .fonts = fonts, .sh = sh, .d = d,
+                 .lists = xcalloc(n, sizeof(page_list *)), .arenas = xcalloc(n, sizeof(arena *))};
+    st.articles = xcalloc(n, sizeof *st.articles);
+    pthread_mutex_init(&st.lock, NULL);
+    pthread_cond_init(&st.changed, NULL);
+    pthread_t setter_thread;
+    bool threaded = n > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+                    pthread_create(&setter_thread, NULL, set_issues, &st) == 0;
+    bool ok = true, all_set = true;
+    size_t page = 1, set_page = 1;
     for (size_t i = 0; i < n; i++) {
-        arena *ia = arena_new();
-        m[i].t.first_page_number = (int)page;
-        page_list *pl = flow_issue(&m[i].is, &m[i].t, fonts, sh, ia, d);
+        page_list *pl;
+        arena *ia;
+        if (threaded) {
+            pthread_mutex_lock(&st.lock);
+            while (st.set <= i && !st.failed) {
+                /* Idle until issue i is set: read the articles of an issue
+                 * the setting thread has not reached. */
+                size_t k = st.set + 1;
+                while (k < n && st.articles[k] != ARTICLES_UNREAD)
+                    k++;
+                if (k < n && k <= st.set + SETTER_AHEAD + 1 && claim_articles(&st, k)) {
+                    pthread_mutex_unlock(&st.lock);
+                    read_articles(&st, k);
+                    pthread_mutex_lock(&st.lock);
+                    continue;
+                }
+                pthread_cond_wait(&st.changed, &st.lock);
+            }
+            pl = st.set > i ? st.lists[i] : NULL;
+            ia = st.arenas[i];
+            pthread_mutex_unlock(&st.lock);
+        } else {
+            pl = set_issue(&st, i, &set_page);
+            ia = st.arenas[i];
+        }
         if (pl) {
             m[i].first_page = page;
             m[i].pages = pl->count;
@@ -328,11 +470,42 @@ int cmd_compile(int argc, char **argv, diag *d)
         }
         flow_free(pl);
         arena_free(ia);
+        pthread_mutex_lock(&st.lock);
+        st.lists[i] = NULL;
+        st.arenas[i] = NULL;
+        st.taken = i + 1;
+        pthread_cond_broadcast(&st.changed);
+        pthread_mutex_unlock(&st.lock);
+        if (!pl)
+            all_set = false;
         if (!pl || !ok)
-            goto done;
+            break;
         if (progress)
             fprintf(stderr, "\rbulletin: setting issue %zu/%zu  ", i + 1, n);
     }
+    /* Without the thread, the articles of the issues after a failed one
+     * are still read for their errors. */
+    for (size_t i = st.set + 1; !threaded && !all_set && i < n; i++)
+        set_issue(&st, i, &set_page);
+    if (threaded) {
+        pthread_mutex_lock(&st.lock);
+        st.cancel = true;
+        pthread_cond_broadcast(&st.changed);
+        pthread_mutex_unlock(&st.lock);
+        pthread_join(setter_thread, NULL);
+    }
+    for (size_t i = 0; i < n; i++) { /* set, never written (after an error) */
+        flow_free(st.lists[i]);
+        if (st.arenas[i])
+            arena_free(st.arenas[i]);
+    }
+    free(st.lists);
+    free(st.arenas);
+    free(st.articles);
+    pthread_mutex_destroy(&st.lock);
+    pthread_cond_destroy(&st.changed);
+    if (!ok || !all_set)
+        goto done;
 
     /* Front matter: cover and contents, numbered i, ii, ... */
     front.page_number_style = 'r';

@@ -1,5 +1,6 @@
 #include "diag.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,25 @@ struct diag {
     int errors, warnings;
     int worst_kind;
     int suppressed;
+    /* The layout thread of a volume reports while the PDF thread does. */
+    pthread_mutex_t lock;
 };
+
+static void lock(const diag *d)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&d->lock);
+}
+
+static void unlock(const diag *d)
+{
+    pthread_mutex_unlock((pthread_mutex_t *)&d->lock);
+}
 
 diag *diag_new(void)
 {
-    return xcalloc(1, sizeof(diag));
+    diag *d = xcalloc(1, sizeof(diag));
+    pthread_mutex_init(&d->lock, NULL);
+    return d;
 }
 
 void diag_free(diag *d)
@@ -41,6 +56,7 @@ void diag_free(diag *d)
     free(d->levels);
     free(d->names);
     free(d->name_slots);
+    pthread_mutex_destroy(&d->lock);
     free(d);
 }
 
@@ -53,8 +69,18 @@ static size_t name_slot(const diag *d, const char *file)
     return j;
 }
 
+static const char *intern_locked(diag *d, const char *file);
+
 /* A volume names thousands of files: a hash set, not a list walk. */
 const char *diag_intern(diag *d, const char *file)
+{
+    lock(d);
+    const char *name = intern_locked(d, file);
+    unlock(d);
+    return name;
+}
+
+static const char *intern_locked(diag *d, const char *file)
 {
     if ((d->name_count + 1) * 2 > d->slot_count) {
         free(d->name_slots);
@@ -123,17 +149,21 @@ void diag_error(diag *d, src_loc loc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    lock(d);
     record(d, DIAG_ERROR, loc, fmt, ap);
-    va_end(ap);
     if (d->worst_kind < DIAG_INPUT)
         d->worst_kind = DIAG_INPUT;
+    unlock(d);
+    va_end(ap);
 }
 
 void diag_warning(diag *d, src_loc loc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    lock(d);
     record(d, DIAG_WARNING, loc, fmt, ap);
+    unlock(d);
     va_end(ap);
 }
 
@@ -141,38 +171,52 @@ void diag_usage(diag *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    lock(d);
     record(d, DIAG_ERROR, (src_loc){0}, fmt, ap);
-    va_end(ap);
     /* Usage beats input: the input was never looked at. */
     d->worst_kind = d->worst_kind == DIAG_INTERNAL ? DIAG_INTERNAL : DIAG_USAGE;
+    unlock(d);
+    va_end(ap);
 }
 
 void diag_internal(diag *d, src_loc loc, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    lock(d);
     record(d, DIAG_ERROR, loc, fmt, ap);
-    va_end(ap);
     raise_kind(d, DIAG_INTERNAL);
+    unlock(d);
+    va_end(ap);
 }
 
 int diag_error_count(const diag *d)
 {
-    return d->errors;
+    lock(d);
+    int n = d->errors;
+    unlock(d);
+    return n;
 }
 
 int diag_warning_count(const diag *d)
 {
-    return d->warnings;
+    lock(d);
+    int n = d->warnings;
+    unlock(d);
+    return n;
 }
 
 int diag_exit_status(const diag *d)
 {
-    return d->errors ? d->worst_kind : 0;
+    lock(d);
+    int status = d->errors ? d->worst_kind : 0;
+    unlock(d);
+    return status;
 }
 
 void diag_print(const diag *d, FILE *out)
 {
+    /* after the threads are done: not locked */
     for (size_t i = 0; i < d->count; i++)
         fprintf(out, "%s\n", d->messages[i]);
     if (d->suppressed)

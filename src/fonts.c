@@ -10,6 +10,9 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+/* Faces one document may use: a volume needs a few dozen. */
+#define MAX_FACES 4096
+
 #include "util.h"
 #include "timing.h"
 
@@ -34,7 +37,7 @@ typedef struct chain {
 struct font_set {
     FcConfig *config;
     FT_Library ft;
-    face_slot **faces;
+    face_slot **faces; /* MAX_FACES slots, allocated once */
     size_t face_count, face_cap;
     chain *chains;
     size_t chain_count, chain_cap;
@@ -45,9 +48,12 @@ static font_set *fonts_open_untimed(const char *conf_file, diag *d)
 {
     font_set *fs = xcalloc(1, sizeof *fs);
     fs->d = d;
+    fs->faces = xcalloc(MAX_FACES, sizeof *fs->faces);
+    fs->face_cap = MAX_FACES;
     fs->config = FcInitLoadConfigAndFonts();
     if (!fs->config) {
         diag_internal(d, (src_loc){0}, "fontconfig could not be initialised");
+        free(fs->faces);
         free(fs);
         return NULL;
     }
@@ -59,12 +65,14 @@ static font_set *fonts_open_untimed(const char *conf_file, diag *d)
     if (!loaded) {
         diag_error(d, loc_file(conf_file), "cannot load the fontconfig configuration");
         FcConfigDestroy(fs->config);
+        free(fs->faces);
         free(fs);
         return NULL;
     }
     if (FT_Init_FreeType(&fs->ft)) {
         diag_internal(d, (src_loc){0}, "FreeType could not be initialised");
         FcConfigDestroy(fs->config);
+        free(fs->faces);
         free(fs);
         return NULL;
     }
@@ -186,6 +194,12 @@ static int open_face(font_set *fs, const char *file, int index, src_loc loc)
         hb_blob_destroy(blob);
         return -1;
     }
+    if (fs->face_count == MAX_FACES) {
+        diag_error(fs->d, loc, "more than %d font faces in one document", MAX_FACES);
+        FT_Done_Face(ft);
+        hb_blob_destroy(blob);
+        return -1;
+    }
     face_slot *s = xcalloc(1, sizeof *s);
     s->ft = ft;
     s->blob = blob;
@@ -221,8 +235,12 @@ static int open_face(font_set *fs, const char *file, int index, src_loc loc)
     f->hb_face = hb_face_create(blob, (unsigned)index);
     f->hb_font = hb_font_create(f->hb_face);
     hb_font_set_scale(f->hb_font, (int)f->upem, (int)f->upem);
-    face_slot **slot = ARRAY_PUSH(fs->faces, fs->face_count, fs->face_cap);
-    *slot = s;
+    /* Shaped by the layout thread while the PDF thread reads advances. */
+    hb_font_make_immutable(f->hb_font);
+    /* The slot array never moves (see fonts_open): the PDF thread reads
+     * faces[id] of pages already handed over while new faces are added. */
+    fs->faces[fs->face_count] = s;
+    fs->face_count++;
     return f->id;
 }
 

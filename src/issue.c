@@ -196,7 +196,7 @@ bool issue_load_articles(issue *is, arena *a, diag *d)
     return result;
 }
 
-static bool issue_load_untimed(const char *path, issue *out, arena *a, diag *d)
+static bool load_manifest(const char *path, issue *out, arena *a, diag *d)
 {
     size_t len;
     char *text = read_input(path, "the issue manifest", true, &len, d);
@@ -206,9 +206,20 @@ static bool issue_load_untimed(const char *path, issue *out, arena *a, diag *d)
     }
     bool ok = issue_parse(path, text, len, out, a, d);
     free(text);
-    if (ok)
-        ok = issue_load_articles(out, a, d);
     return ok;
+}
+
+static bool issue_load_untimed(const char *path, issue *out, arena *a, diag *d)
+{
+    return load_manifest(path, out, a, d) && issue_load_articles(out, a, d);
+}
+
+bool issue_load_manifest(const char *path, issue *out, arena *a, diag *d)
+{
+    timing_push(STAGE_PARSE);
+    bool result = load_manifest(path, out, a, d);
+    timing_pop();
+    return result;
 }
 
 bool issue_load(const char *path, issue *out, arena *a, diag *d)

@@ -19,4 +19,7 @@ bool issue_parse(const char *path, char *text, size_t len, issue *out, arena *a,
 /* Loads the articles listed by a parsed manifest. */
 bool issue_load_articles(issue *is, arena *a, diag *d);
 
+/* issue_load without the articles (issue_load_articles reads them later). */
+bool issue_load_manifest(const char *path, issue *out, arena *a, diag *d);
+
 #endif

@@ -54,8 +54,9 @@ void pdf_fonts_free(pdf_fonts *pf)
 static font_rec *rec_of(pdf_fonts *pf, const face *f)
 {
     if ((size_t)f->id >= pf->rec_count) {
-        /* Fallback faces may be opened after the writer was made. */
-        size_t n = fonts_face_count(pf->fonts);
+        /* Fallback faces may be opened after the writer was made (by the
+         * layout thread, whose face count is not read here). */
+        size_t n = (size_t)f->id + 1;
         pf->recs = xrealloc(pf->recs, n * sizeof(font_rec));
         memset(pf->recs + pf->rec_count, 0, (n - pf->rec_count) * sizeof(font_rec));
         pf->rec_count = n;

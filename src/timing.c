@@ -1,5 +1,6 @@
 #include "timing.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -7,10 +8,14 @@
 
 static bool enabled;
 static double charged[STAGE_COUNT];
-static stage stack[MAX_DEPTH];
-static int depth; /* stack[0..depth-1]; the bottom is STAGE_OTHER */
-static int overflow; /* pushes beyond MAX_DEPTH, charged to the top */
-static double last, started;
+static pthread_mutex_t charged_lock = PTHREAD_MUTEX_INITIALIZER;
+static double started;
+/* Each thread has its own stack of open stages; a helper thread's bottom
+ * is STAGE_COUNT, time not charged (it waits for work). */
+static _Thread_local stage stack[MAX_DEPTH];
+static _Thread_local int depth; /* stack[0..depth-1]; the bottom is STAGE_OTHER */
+static _Thread_local int overflow; /* pushes beyond MAX_DEPTH, charged to the top */
+static _Thread_local double last;
 
 static double now(void)
 {
@@ -32,11 +37,24 @@ bool timing_enabled(void)
     return enabled;
 }
 
+void timing_thread_begin(void)
+{
+    if (!enabled)
+        return;
+    depth = 1;
+    stack[0] = STAGE_COUNT;
+    last = now();
+}
+
 /* Charges the time since the last event to the stage now on top. */
 static void charge(void)
 {
     double t = now();
-    charged[stack[depth - 1]] += t - last;
+    if (stack[depth - 1] != STAGE_COUNT) {
+        pthread_mutex_lock(&charged_lock);
+        charged[stack[depth - 1]] += t - last;
+        pthread_mutex_unlock(&charged_lock);
+    }
     last = t;
 }
 

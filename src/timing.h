@@ -22,6 +22,9 @@ typedef enum stage {
 } stage;
 
 void timing_enable(void);
+/* A helper thread's accounting starts (its stages add to the totals, so
+ * with threads the stages can sum to more than the wall-clock total). */
+void timing_thread_begin(void);
 bool timing_enabled(void);
 void timing_push(stage s);
 void timing_pop(void);

@@ -98,10 +98,23 @@ bool deflater_finish(deflater *z)
     return ok;
 }
 
-const unsigned char *deflater_result(const deflater *z, size_t ticket, size_t *len)
+size_t deflater_done(deflater *z)
 {
-    *len = z->jobs[ticket]->packed_len;
-    return z->jobs[ticket]->packed;
+    pthread_mutex_lock(&z->lock);
+    size_t done = z->next;
+    pthread_mutex_unlock(&z->lock);
+    return done;
+}
+
+unsigned char *deflater_take(deflater *z, size_t ticket, size_t *len)
+{
+    job *j = z->jobs[ticket];
+    unsigned char *packed = j->ok ? j->packed : NULL;
+    if (!j->ok)
+        free(j->packed);
+    j->packed = NULL;
+    *len = j->packed_len;
+    return packed;
 }
 
 void deflater_free(deflater *z)

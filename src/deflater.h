@@ -16,8 +16,11 @@ deflater *deflater_new(int level);
 size_t deflater_submit(deflater *z, unsigned char *raw, size_t len);
 /* Waits until every submitted buffer is deflated; false if one failed. */
 bool deflater_finish(deflater *z);
-/* The deflated bytes of a ticket (valid until deflater_free), after finish. */
-const unsigned char *deflater_result(const deflater *z, size_t ticket, size_t *len);
+/* How many of the first tickets are deflated (they finish in order). */
+size_t deflater_done(deflater *z);
+/* The deflated bytes of a finished ticket, handed to the caller (malloc'd;
+ * NULL if deflating failed); each ticket is taken once. */
+unsigned char *deflater_take(deflater *z, size_t ticket, size_t *len);
 void deflater_free(deflater *z);
 
 #endif

@@ -64,8 +64,9 @@ struct pdf_writer {
     struct pending_content {
         HPDF_Stream stream;
         size_t ticket;
-    } *pending;
+    } *pending;                /* submitted, not stored back yet */
     size_t pending_count, pending_cap;
+    size_t pending_first; /* ticket of pending[0] */
 };
 
 typedef struct pdf_writer writer;
@@ -683,17 +684,23 @@ static bool compress_page(writer *w, HPDF_Page page)
     return ok || lib_failed(w, "compressing page content");
 }
 
-/* The deflated page contents back into their streams. */
-static bool store_compressed(writer *w)
+/* The deflated page contents back into their streams: those done so far
+ * (as pages are added, so that no page is held twice), or all (at commit). */
+static bool store_compressed(writer *w, bool all)
 {
     timing_push(STAGE_SAVE);
-    bool ok = deflater_finish(w->deflate);
-    for (size_t i = 0; i < w->pending_count && ok; i++) {
+    bool ok = !all || deflater_finish(w->deflate);
+    size_t done = all ? w->pending_count : deflater_done(w->deflate) - w->pending_first;
+    size_t i = 0;
+    for (; i < done && i < w->pending_count && ok; i++) {
         size_t len;
-        const unsigned char *packed = deflater_result(w->deflate, w->pending[i].ticket, &len);
-        ok = HPDF_Stream_Write(w->pending[i].stream, packed, (HPDF_UINT)len) == HPDF_OK;
+        unsigned char *packed = deflater_take(w->deflate, w->pending[i].ticket, &len);
+        ok = packed && HPDF_Stream_Write(w->pending[i].stream, packed, (HPDF_UINT)len) == HPDF_OK;
+        free(packed);
     }
-    w->pending_count = 0;
+    memmove(w->pending, w->pending + i, (w->pending_count - i) * sizeof *w->pending);
+    w->pending_count -= i;
+    w->pending_first += i;
     timing_pop();
     return ok || lib_failed(w, "compressing page content");
 }
@@ -1111,7 +1118,8 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
         memmove(w->pages + first + i + 1, w->pages + first + i,
                 (w->page_count - 1 - first - i) * sizeof *w->pages);
         w->pages[first + i] = page;
-        if (!draw_page(w, pl, &pl->pages[i], page) || !compress_page(w, page))
+        if (!draw_page(w, pl, &pl->pages[i], page) || !compress_page(w, page) ||
+            !store_compressed(w, false))
             return w->ok = false;
     }
     if (at_front)
@@ -1189,7 +1197,7 @@ static bool pdf_writer_commit_untimed(pdf_writer *w, const char *out_path)
                               (HPDF_UINT)l.first_number, NULL) != HPDF_OK)
             return w->ok = lib_failed(w, "adding page labels");
     }
-    if (!store_compressed(w))
+    if (!store_compressed(w, true))
         return w->ok = false;
     bool archive = w->opt.profile == PDF_ARCHIVE;
     if (!pdf_fonts_finalize(w->fonts, archive, w->d))

@@ -394,6 +394,13 @@ elif [ $have_pdf = yes ] && ! cmp -s "$PDF" "$WD/det1.pdf"; then
 else
     ok deterministic
 fi
+# The lean font configuration (system font folders and family aliases only)
+# resolves what the full system one does: same PDF with FONTCONFIG_FILE.
+if [ -f /etc/fonts/fonts.conf ]; then
+    FONTCONFIG_FILE=/etc/fonts/fonts.conf "$BIN" build "$SAMPLE/issue.yaml" -o "$WD/det3.pdf" >/dev/null 2>&1
+    cmp -s "$WD/det1.pdf" "$WD/det3.pdf" && ok lean-fontconfig-same ||
+        nok lean-fontconfig-same "the full fontconfig configuration gives another PDF"
+fi
 
 # ---------------------------------------------------------------- 12 bookmarks
 if need_pdf bookmarks; then

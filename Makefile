@@ -2,9 +2,12 @@
 PREFIX    ?= /usr/local
 BINDIR     = $(PREFIX)/bin
 SHAREDIR   = $(PREFIX)/share/bulletin
+LIBEXECDIR = $(PREFIX)/lib/bulletin
 
 PKGS      = harfbuzz harfbuzz-subset freetype2 fontconfig libcmark yaml-0.1 libunibreak \
-            libutf8proc libpng libjpeg icu-i18n icu-uc zlib libzip libxml-2.0
+            libutf8proc libpng libjpeg icu-i18n icu-uc zlib
+# Only bulletin-import links these (see src/import_main.c).
+IMPORT_PKGS = libzip libxml-2.0
 # Debian packages: libraries (checked with pkg-config), then fonts and PDF tools.
 DEB_LIBS  = libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libcmark-dev \
             libyaml-dev libunibreak-dev libutf8proc-dev libpng-dev libjpeg-dev libicu-dev zlib1g-dev \
@@ -22,8 +25,9 @@ CFLAGS_debug    = -O0 -g3
 CFLAGS_sanitize = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                   -fno-sanitize-recover=all
 CFLAGS    ?= $(CFLAGS_$(build))
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(IMPORT_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+IMPORT_LIBS = $(shell pkg-config --libs $(IMPORT_PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
              -DBULLETIN_SHARE='"$(SHAREDIR)"'
 LDLIBS     = $(PKG_LIBS) -lhpdf -lm -lpthread
@@ -32,8 +36,12 @@ ALL_LDFLAGS = $(LDFLAGS) $(LDFLAGS_$(build))
 
 OBJDIR     = build/$(build)
 SRC        = $(wildcard src/*.c)
-LIB_SRC    = $(filter-out src/main.c,$(SRC))
+IMPORT_SRC = src/import.c src/import_text.c src/import_html.c src/import_docx.c src/cmd_import.c
+LIB_SRC    = $(filter-out src/main.c src/import_main.c $(IMPORT_SRC),$(SRC))
 LIB_OBJ    = $(LIB_SRC:src/%.c=$(OBJDIR)/%.o)
+IMPORT_OBJ = $(IMPORT_SRC:src/%.c=$(OBJDIR)/%.o)
+# Tests and fuzz harnesses link everything.
+ALL_OBJ    = $(LIB_OBJ) $(IMPORT_OBJ)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(OBJDIR)/tests/%)
 
@@ -53,24 +61,31 @@ all: bulletin
 
 # The binary sits at the top of the tree, beside layouts/ and fonts/, so
 # it finds them without installing; `make install` puts both in PREFIX.
-bulletin: $(OBJDIR)/bulletin
+# bulletin-import beside it is what `bulletin import` runs.
+bulletin: $(OBJDIR)/bulletin bulletin-import
+	cp $< $@
+
+bulletin-import: $(OBJDIR)/bulletin-import
 	cp $< $@
 
 $(OBJDIR)/bulletin: $(OBJDIR)/main.o $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(OBJDIR)/bulletin-import: $(OBJDIR)/import_main.o $(IMPORT_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(IMPORT_LIBS) $(LDLIBS)
+
 $(OBJDIR)/%.o: src/%.c $(wildcard src/*.h) | $(OBJDIR)/.deps-ok
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Fuzz harnesses with a plain main: saved inputs replay in make test.
-$(OBJDIR)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB_OBJ)
+$(OBJDIR)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(ALL_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/fuzz $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJ) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/fuzz $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(ALL_OBJ) $(IMPORT_LIBS) $(LDLIBS)
 
 # libFuzzer builds (clang): make fuzz FUZZ_TIME=seconds-per-target.
-$(OBJDIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_OBJ)
+$(OBJDIR)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(ALL_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/fuzz -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_OBJ) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/fuzz -fsanitize=fuzzer,address,undefined -o $@ $< $(ALL_OBJ) $(IMPORT_LIBS) $(LDLIBS)
 
 fuzz-bins: $(FUZZ_TARGETS:%=$(OBJDIR)/fuzz/fuzz_%)
 
@@ -87,9 +102,9 @@ fuzz:
 	  grep -E '^stat::number_of_executed_units|^stat::new_units_added|^stat::peak_rss_mb' build/fuzz/$$t.log | tr '\n' ' '; echo; \
 	done
 
-$(OBJDIR)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_OBJ)
+$(OBJDIR)/tests/%: tests/unit/%.c tests/unit/harness.h $(ALL_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(ALL_OBJ) $(IMPORT_LIBS) $(LDLIBS)
 
 # Checks libraries with pkg-config and tools with command -v; installs what
 # is missing when run as root, else prints the command to run.
@@ -116,20 +131,22 @@ test-asan:
 	$(MAKE) build=sanitize bulletin-asan
 	@ASAN_OPTIONS=detect_leaks=1:exitcode=86 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 BULLETIN_DATADIR=$(CURDIR) BULLETIN_BIN=build/sanitize/bulletin sh tests/run.sh build/sanitize
 
-bulletin-asan: $(OBJDIR)/bulletin $(UNIT_BIN) $(REPLAY_BIN)
+bulletin-asan: $(OBJDIR)/bulletin $(OBJDIR)/bulletin-import $(UNIT_BIN) $(REPLAY_BIN)
 
 # The whole suite with every bulletin run under valgrind (slow).
 test-valgrind: bulletin $(UNIT_BIN) $(REPLAY_BIN)
 	@VALGRIND=1 BULLETIN_BIN=$(CURDIR)/tests/valgrind-bulletin sh tests/run.sh $(OBJDIR)
 
 install: bulletin
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/layouts $(DESTDIR)$(SHAREDIR)/fonts
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/layouts $(DESTDIR)$(SHAREDIR)/fonts \
+	  $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 bulletin $(DESTDIR)$(BINDIR)/bulletin
+	install -m 755 bulletin-import $(DESTDIR)$(LIBEXECDIR)/bulletin-import
 	install -m 644 layouts/*.yaml $(DESTDIR)$(SHAREDIR)/layouts/
 	install -m 644 fonts/bulletin.conf $(DESTDIR)$(SHAREDIR)/fonts/
 
 clean:
-	rm -rf build bulletin $(DEMO_PDF)
+	rm -rf build bulletin bulletin-import $(DEMO_PDF)
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h

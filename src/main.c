@@ -1,11 +1,14 @@
 /* bulletin: print and PDF layout engine for Vietnamese news bulletins. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "diag.h"
 #include "timing.h"
+#include "util.h"
 
 static const char usage_text[] =
     "Usage:\n"
@@ -99,12 +102,47 @@ typedef struct command {
     const char *help;
 } command;
 
+/* `import` runs bulletin-import (see import_main.c): beside this program
+ * (the source tree), or in PREFIX/lib/bulletin when installed. */
+static int run_import(int argc, char **argv, diag *d)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 64);
+    const char *dir = ".";
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        dir = exe;
+    }
+    char *candidates[2] = {xasprintf("%s/bulletin-import", dir),
+                           xasprintf("%s/../lib/bulletin/bulletin-import", dir)};
+    for (int i = 0; i < 2; i++) {
+        if (access(candidates[i], X_OK) != 0)
+            continue;
+        char **args = xcalloc((size_t)argc + 2, sizeof *args);
+        args[0] = candidates[i];
+        for (int k = 0; k < argc; k++)
+            args[k + 1] = argv[k];
+        fflush(NULL);
+        execv(candidates[i], args);
+        free(args);
+    }
+    diag_internal(d, (src_loc){0}, "bulletin-import not found (looked for %s and %s); "
+                                   "build it with 'make' or reinstall",
+                  candidates[0], candidates[1]);
+    free(candidates[0]);
+    free(candidates[1]);
+    return 3;
+}
+
 static const command commands[] = {
     {"build", cmd_build, build_help},
     {"check", cmd_check, check_help},
     {"compile", cmd_compile, compile_help},
     {"fonts", cmd_fonts, fonts_help},
-    {"import", cmd_import, import_help},
+    {"import", run_import, import_help},
 };
 
 static const command *find_command(const char *name)

@@ -50,6 +50,16 @@ if make -s install PREFIX="$prefix" >"$WD/install.log" 2>&1 &&
     else
         nok installed-binary "$(head -2 "$WD/installed.err")"
     fi
+    # `bulletin import` finds bulletin-import in PREFIX/lib/bulletin.
+    mkdir -p "$prefix/imported"
+    fixture=$(pwd)/tests/import/tin-ngan.txt
+    if (cd / && "$prefix/bin/bulletin" import "$fixture" -o "$prefix/imported") \
+            >/dev/null 2>"$WD/installed-import.err" &&
+        cmp -s "$prefix/imported/tin-ngan.md" tests/import/tin-ngan.expected.md; then
+        ok installed-import
+    else
+        nok installed-import "$(grep error "$WD/installed-import.err" | head -2)"
+    fi
 else
     nok installed-binary "make install failed: $(tail -2 "$WD/install.log")"
 fi

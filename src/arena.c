@@ -5,6 +5,10 @@
 
 #include "util.h"
 
+/* Chunks grow from ARENA_FIRST to ARENA_CHUNK: a volume keeps a small
+ * arena per issue (its manifest), which a fixed 256 KB chunk would make
+ * 130 MB for 520 issues. */
+#define ARENA_FIRST (8 * 1024)
 #define ARENA_CHUNK (256 * 1024)
 
 typedef struct chunk {
@@ -16,6 +20,7 @@ typedef struct chunk {
 struct arena {
     chunk *head;
     size_t total;
+    size_t next_chunk; /* size of the next chunk */
 };
 
 arena *arena_new(void)
@@ -43,7 +48,13 @@ void *arena_alloc(arena *a, size_t size)
         size = 16;
     chunk *c = a->head;
     if (!c || c->size - c->used < size) {
-        size_t cap = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+        if (a->next_chunk == 0)
+            a->next_chunk = ARENA_FIRST;
+        size_t cap = size > ARENA_CHUNK / 4 ? size : a->next_chunk;
+        if (cap < size)
+            cap = size;
+        if (size <= ARENA_CHUNK / 4 && a->next_chunk < ARENA_CHUNK)
+            a->next_chunk *= 2;
         chunk *n = xmalloc(sizeof(chunk) + cap);
         n->used = 0;
         n->size = cap;

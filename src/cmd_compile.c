@@ -39,7 +39,8 @@ typedef struct volume {
 typedef struct member {
     issue is;
     template t;
-    arena *a;
+    arena *a;          /* manifest, template, and at the end article titles */
+    arena *articles_a; /* the articles, freed once the issue is written */
     size_t first_page; /* volume page number of its page 1 */
     size_t pages;
     size_t *article_page; /* volume page number where each article starts */
@@ -173,18 +174,51 @@ static int by_number_then_date(const void *pa, const void *pb)
     return a->is.number < b->is.number ? -1 : a->is.number > b->is.number;
 }
 
+/* Layouts already read: the issues of a volume mostly share one, and a
+ * template is read-only once loaded, so each file is read once. */
+typedef struct layout_cache {
+    char *path;
+    template t;
+} layout_cache;
+static layout_cache *layouts;
+static size_t layout_count, layout_cap;
+
+static void free_layout_cache(void)
+{
+    for (size_t i = 0; i < layout_count; i++)
+        free(layouts[i].path);
+    free(layouts);
+    layouts = NULL;
+    layout_count = layout_cap = 0;
+}
+
 static bool load_template(const issue *is, const char *layout, template *t, arena *a, diag *d)
 {
     template_default(t);
     const char *name = layout ? layout : is->layout ? is->layout : "ban-tin";
     char *path = cli_layout_path(name, layout ? "." : is->dir);
     bool ok = true;
-    if (path_is_regular_file(path))
+    char *real = realpath(path, NULL);
+    for (size_t i = 0; real && i < layout_count; i++)
+        if (strcmp(layouts[i].path, real) == 0) {
+            *t = layouts[i].t;
+            free(real);
+            free(path);
+            return true;
+        }
+    if (path_is_regular_file(path)) {
         ok = template_load(t, path, a, d);
-    else if (layout || is->layout) {
+        if (ok && real) {
+            layout_cache *c = ARRAY_PUSH(layouts, layout_count, layout_cap);
+            c->path = real;
+            c->t = *t;
+            real = NULL;
+        }
+    } else if (layout || is->layout) {
         diag_error(d, is->loc, "layout '%s' not found (looked for %s)", name, path);
         ok = false;
     }
+    free(real);
     free(path);
     return ok;
 }
@@ -254,6 +288,21 @@ static bool parse_args(int argc, char **argv, const char **vol, const char **out
     return true;
 }
 
+/* Once an issue is written, only its articles' titles are needed (for the
+ * contents and the index): the rest goes, so a volume's memory does not
+ * grow with its issues' text. */
+static void keep_titles_only(member *mb)
+{
+    for (size_t k = 0; k < mb->is.article_count; k++) {
+        article *art = &mb->is.articles[k];
+        const char *title = art->title ? arena_strdup(mb->a, art->title) : NULL;
+        const char *path = art->path ? arena_strdup(mb->a, art->path) : NULL;
+        *art = (article){.title = title, .path = path, .loc = art->loc};
+    }
+    arena_free(mb->articles_a);
+    mb->articles_a = NULL;
+}
+
 /* Issues set ahead of the one being written. */
 #define SETTER_AHEAD 2
 
@@ -291,7 +340,7 @@ static bool claim_articles(setter *st, size_t i)
 /* Reads issue i's articles (claimed by the caller). */
 static void read_articles(setter *st, size_t i)
 {
-    bool ok = issue_load_articles(&st->m[i].is, st->m[i].a, st->d);
+    bool ok = issue_load_articles(&st->m[i].is, st->m[i].articles_a, st->d);
     pthread_mutex_lock(&st->lock);
     st->articles[i] = ok ? ARTICLES_READ : ARTICLES_BAD;
     pthread_cond_broadcast(&st->changed);
@@ -329,6 +378,9 @@ static page_list *set_issue(setter *st, size_t i, size_t *page)
     arena *ia = arena_new();
     st->m[i].t.first_page_number = (int)*page;
     page_list *pl = flow_issue(&st->m[i].is, &st->m[i].t, st->fonts, st->sh, ia, st->d);
+    /* counted before it is handed over: the writer frees it once written */
+    if (pl)
+        *page += pl->count;
     pthread_mutex_lock(&st->lock);
     st->lists[i] = pl;
     st->arenas[i] = ia;
@@ -338,8 +390,6 @@ static page_list *set_issue(setter *st, size_t i, size_t *page)
         st->failed = true;
     pthread_cond_broadcast(&st->changed);
     pthread_mutex_unlock(&st->lock);
-    if (pl)
-        *page += pl->count;
     return pl;
 }
 
@@ -383,9 +433,10 @@ int cmd_compile(int argc, char **argv, diag *d)
     m = xcalloc(n, sizeof *m);
     for (size_t i = 0; i < n; i++) {
         m[i].a = arena_new();
+        m[i].articles_a = arena_new();
         /* manifests now (to sort the issues); articles as each is set */
         if (!issue_load_manifest(v.issues[i], &m[i].is, m[i].a, d) ||
-            !load_template(&m[i].is, NULL, &m[i].t, m[i].a, d))
+            !load_template(&m[i].is, NULL, &m[i].t, va, d))
             goto done;
     }
     qsort(m, n, sizeof *m, by_number_then_date);
@@ -470,6 +521,8 @@ int cmd_compile(int argc, char **argv, diag *d)
         }
         flow_free(pl);
         arena_free(ia);
+        if (pl)
+            keep_titles_only(&m[i]);
         pthread_mutex_lock(&st.lock);
         st.lists[i] = NULL;
         st.arenas[i] = NULL;
@@ -612,6 +665,8 @@ done:
     for (size_t i = 0; m && i < n; i++) {
         free(m[i].article_page);
         arena_free(m[i].a);
+        if (m[i].articles_a)
+            arena_free(m[i].articles_a);
     }
     free(m);
     free(index);
@@ -620,6 +675,7 @@ done:
     free(v.issues);
     free(out);
     free(conf);
+    free_layout_cache();
     arena_free(va);
     return diag_exit_status(d);
 }

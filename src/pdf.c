@@ -1103,7 +1103,7 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
                 k++;
             if (k == w->size_count) {
                 image_size *sz = ARRAY_PUSH(w->sizes, w->size_count, w->size_cap);
-                sz->path = it->u.image.path;
+                sz->path = xstrdup(it->u.image.path); /* the text goes first */
                 sz->width_pt = 0;
             }
             if (it->u.image.width_pt > w->sizes[k].width_pt)
@@ -1232,6 +1232,8 @@ void pdf_writer_free(pdf_writer *w)
     }
     free(w->images);
     free(w->pages);
+    for (size_t i = 0; i < w->size_count; i++)
+        free((char *)w->sizes[i].path);
     free(w->sizes);
     free(w->root_title);
     free(w->labels);

@@ -29,7 +29,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(IMPORT_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 IMPORT_LIBS = $(shell pkg-config --libs $(IMPORT_PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-             -DBULLETIN_SHARE='"$(SHAREDIR)"'
+             -DBULLETIN_SHARE='"$(SHAREDIR)"' -DBULLETIN_LIBEXEC='"$(LIBEXECDIR)"'
 LDLIBS     = $(PKG_LIBS) -lhpdf -lm -lpthread
 LDFLAGS_sanitize = -fsanitize=address,undefined
 ALL_LDFLAGS = $(LDFLAGS) $(LDFLAGS_$(build))

@@ -315,7 +315,9 @@ typedef struct setter {
     size_t n;
     font_set *fonts;
     shaper *sh;
-    diag *d;
+    /* per issue: what reading and setting it reported, merged into the
+     * command's diag in issue order, whichever thread got there first */
+    diag **diags;
     pthread_mutex_t lock;
     pthread_cond_t changed;
     page_list **lists; /* per issue: set, not yet written */
@@ -340,7 +342,7 @@ static bool claim_articles(setter *st, size_t i)
 /* Reads issue i's articles (claimed by the caller). */
 static void read_articles(setter *st, size_t i)
 {
-    bool ok = issue_load_articles(&st->m[i].is, st->m[i].articles_a, st->d);
+    bool ok = issue_load_articles(&st->m[i].is, st->m[i].articles_a, st->diags[i]);
     pthread_mutex_lock(&st->lock);
     st->articles[i] = ok ? ARTICLES_READ : ARTICLES_BAD;
     pthread_cond_broadcast(&st->changed);
@@ -377,7 +379,7 @@ static page_list *set_issue(setter *st, size_t i, size_t *page)
     }
     arena *ia = arena_new();
     st->m[i].t.first_page_number = (int)*page;
-    page_list *pl = flow_issue(&st->m[i].is, &st->m[i].t, st->fonts, st->sh, ia, st->d);
+    page_list *pl = flow_issue(&st->m[i].is, &st->m[i].t, st->fonts, st->sh, ia, st->diags[i]);
     /* counted before it is handed over: the writer frees it once written */
     if (pl)
         *page += pl->count;
@@ -471,9 +473,12 @@ int cmd_compile(int argc, char **argv, diag *d)
     /* Each issue is set once and written straight away: issues are set on
      * a second thread while this one writes the pages of those already
      * set, and at most SETTER_AHEAD set issues wait. */
-    setter st = {.m = m, .n = n, .fonts = fonts, .sh = sh, .d = d,
+    setter st = {.m = m, .n = n, .fonts = fonts, .sh = sh,
                  .lists = xcalloc(n, sizeof(page_list *)), .arenas = xcalloc(n, sizeof(arena *))};
     st.articles = xcalloc(n, sizeof *st.articles);
+    st.diags = xcalloc(n, sizeof *st.diags);
+    for (size_t i = 0; i < n; i++)
+        st.diags[i] = diag_new_child(d);
     pthread_mutex_init(&st.lock, NULL);
     pthread_cond_init(&st.changed, NULL);
     pthread_t setter_thread;
@@ -498,7 +503,9 @@ int cmd_compile(int argc, char **argv, diag *d)
                     pthread_mutex_lock(&st.lock);
                     continue;
                 }
+                timing_push(STAGE_COUNT); /* waiting is no stage's time */
                 pthread_cond_wait(&st.changed, &st.lock);
+                timing_pop();
             }
             pl = st.set > i ? st.lists[i] : NULL;
             ia = st.arenas[i];
@@ -507,6 +514,7 @@ int cmd_compile(int argc, char **argv, diag *d)
             pl = set_issue(&st, i, &set_page);
             ia = st.arenas[i];
         }
+        diag_merge(d, st.diags[i]); /* before what writing it reports */
         if (pl) {
             m[i].first_page = page;
             m[i].pages = pl->count;
@@ -552,6 +560,15 @@ int cmd_compile(int argc, char **argv, diag *d)
         if (st.arenas[i])
             arena_free(st.arenas[i]);
     }
+    /* After an issue that could not be read or set, the errors of every
+     * later issue's articles too (both paths read them all); after a PDF
+     * failure, nothing from issues not written. */
+    for (size_t i = 0; i < n; i++) {
+        if (!all_set && ok)
+            diag_merge(d, st.diags[i]); /* those merged already are empty */
+        diag_free(st.diags[i]);
+    }
+    free(st.diags);
     free(st.lists);
     free(st.arenas);
     free(st.articles);

@@ -25,6 +25,7 @@ struct diag {
     int suppressed;
     /* The layout thread of a volume reports while the PDF thread does. */
     pthread_mutex_t lock;
+    diag *parent; /* a child interns file names in its parent */
 };
 
 static void lock(const diag *d)
@@ -42,6 +43,39 @@ diag *diag_new(void)
     diag *d = xcalloc(1, sizeof(diag));
     pthread_mutex_init(&d->lock, NULL);
     return d;
+}
+
+static void raise_kind(diag *d, int kind);
+
+diag *diag_new_child(diag *parent)
+{
+    diag *d = diag_new();
+    d->parent = parent;
+    return d;
+}
+
+void diag_merge(diag *d, diag *child)
+{
+    lock(d);
+    lock(child);
+    for (size_t i = 0; i < child->count; i++) {
+        if (d->count >= DIAG_MAX_MESSAGES) {
+            d->suppressed++;
+            continue;
+        }
+        size_t index = d->count;
+        grow_array((void **)&d->levels, &d->level_cap, index + 1, sizeof *d->levels);
+        d->levels[index] = child->levels[i];
+        *ARRAY_PUSH(d->messages, d->count, d->cap) = child->messages[i];
+    }
+    d->suppressed += child->suppressed;
+    d->errors += child->errors;
+    d->warnings += child->warnings;
+    raise_kind(d, child->worst_kind);
+    child->count = 0; /* the messages moved */
+    child->errors = child->warnings = child->suppressed = 0;
+    unlock(child);
+    unlock(d);
 }
 
 void diag_free(diag *d)
@@ -74,6 +108,8 @@ static const char *intern_locked(diag *d, const char *file);
 /* A volume names thousands of files: a hash set, not a list walk. */
 const char *diag_intern(diag *d, const char *file)
 {
+    while (d->parent) /* names outlive a child: they sit in src_locs */
+        d = d->parent;
     lock(d);
     const char *name = intern_locked(d, file);
     unlock(d);

@@ -27,6 +27,12 @@ typedef struct diag diag;
 
 diag *diag_new(void);
 void diag_free(diag *d);
+/* A diag whose messages are kept apart until merged into parent (in an
+ * order of the caller's choosing, whatever thread reported first); its
+ * file names are interned in the parent. */
+diag *diag_new_child(diag *parent);
+/* Moves child's messages and counts to the end of d's. */
+void diag_merge(diag *d, diag *child);
 
 void diag_error(diag *d, src_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void diag_warning(diag *d, src_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,4 +1,5 @@
 /* bulletin: print and PDF layout engine for Vietnamese news bulletins. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,38 +104,49 @@ typedef struct command {
 } command;
 
 /* `import` runs bulletin-import (see import_main.c): beside this program
- * (the source tree), or in PREFIX/lib/bulletin when installed. */
+ * (the source tree), else where `make install` put it. Never from the
+ * current folder. */
 static int run_import(int argc, char **argv, diag *d)
 {
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 64);
-    const char *dir = ".";
-    if (n > 0) {
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
+    /* beside this program, PREFIX/lib/bulletin relative to it, the
+     * configured one */
+    char *candidates[3] = {NULL, NULL, xstrdup(BULLETIN_LIBEXEC "/bulletin-import")};
+    if (n > 0 && (size_t)n < sizeof exe) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
-        if (slash)
+        if (slash) {
             *slash = '\0';
-        dir = exe;
+            candidates[0] = xasprintf("%s/bulletin-import", exe);
+            candidates[1] = xasprintf("%s/../lib/bulletin/bulletin-import", exe);
+        }
     }
-    char *candidates[2] = {xasprintf("%s/bulletin-import", dir),
-                           xasprintf("%s/../lib/bulletin/bulletin-import", dir)};
-    for (int i = 0; i < 2; i++) {
-        if (access(candidates[i], X_OK) != 0)
+    int status = 3;
+    bool found = false;
+    for (int i = 0; i < 3; i++) {
+        if (!candidates[i] || access(candidates[i], F_OK) != 0)
             continue;
+        found = true;
         char **args = xcalloc((size_t)argc + 2, sizeof *args);
         args[0] = candidates[i];
         for (int k = 0; k < argc; k++)
             args[k + 1] = argv[k];
         fflush(NULL);
         execv(candidates[i], args);
+        diag_internal(d, (src_loc){0}, "cannot run %s: %s", candidates[i], strerror(errno));
         free(args);
+        break;
     }
-    diag_internal(d, (src_loc){0}, "bulletin-import not found (looked for %s and %s); "
-                                   "build it with 'make' or reinstall",
-                  candidates[0], candidates[1]);
-    free(candidates[0]);
-    free(candidates[1]);
-    return 3;
+    if (!found)
+        diag_internal(d, (src_loc){0},
+                      "bulletin-import not found (looked beside this program, in "
+                      "../lib/bulletin from it and in %s); "
+                      "build it with 'make' or reinstall",
+                      BULLETIN_LIBEXEC);
+    for (int i = 0; i < 3; i++)
+        free(candidates[i]);
+    return status;
 }
 
 static const command commands[] = {

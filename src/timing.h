@@ -26,6 +26,7 @@ void timing_enable(void);
  * with threads the stages can sum to more than the wall-clock total). */
 void timing_thread_begin(void);
 bool timing_enabled(void);
+/* STAGE_COUNT: time not charged to any stage (a thread waiting). */
 void timing_push(stage s);
 void timing_pop(void);
 /* Writes {"stages": {...seconds...}, "total": s} to path; false on I/O error. */

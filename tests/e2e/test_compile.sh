@@ -89,6 +89,27 @@ last=$(pdfinfo "$WD/vol.pdf" | sed -n 's/^Pages: *//p')
 seq=$(pdftotext -f "$last" -l "$last" "$WD/vol.pdf" - 2>/dev/null | grep -o -E '^(Bộ|ĐẨY|Nhật|THÔNG|VỪA)' | uniq | tr '\n' ' ')
 [ "$seq" = "Bộ ĐẨY Nhật THÔNG VỪA " ] && ok index-vietnamese-order || nok index-vietnamese-order "$seq"
 
+# Bad articles in two issues: every error is reported, in issue order, the
+# same on every run whichever thread read which issue, and no PDF written.
+for i in 1 2 3; do rm -rf "$WD/bad-$i" && cp -R "$WD/so-$i" "$WD/bad-$i"; done
+printf '\377 not UTF-8\n' >"$WD/bad-1/articles/02-doanh-nghiep-thanh-lap-moi.md"
+rm "$WD/bad-3/articles/04-nhat-ky-dien-tu-vuon-cam.md"
+sed 's#so-\([123]\)/#bad-\1/#' "$WD/volume.yaml" >"$WD/bad-volume.yaml"
+same=yes
+for k in 1 2 3 4 5; do
+    "$BIN" compile "$WD/bad-volume.yaml" -o "$WD/bad.pdf" 2>"$WD/bad-$k.err" </dev/null
+    st=$?
+    [ $st -eq 1 ] || same="exit $st"
+    cmp -s "$WD/bad-1.err" "$WD/bad-$k.err" || same="run $k reported differently"
+done
+first=$(grep -n 'bad-1/articles/02-.*invalid UTF-8' "$WD/bad-1.err" | cut -d: -f1)
+second=$(grep -n "bad-3/issue.yaml.*04-nhat-ky-dien-tu-vuon-cam.md' not found" "$WD/bad-1.err" | cut -d: -f1)
+if [ "$same" = yes ] && [ -n "$first" ] && [ -n "$second" ] && [ "$first" -lt "$second" ] && [ ! -e "$WD/bad.pdf" ]; then
+    ok compile-errors-in-order
+else
+    nok compile-errors-in-order "$same; lines $first, $second: $(head -3 "$WD/bad-1.err" | tr '\n' ' ')"
+fi
+
 # Archive by default: PDF/A-1b.
 CP=/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar
 java -cp "$CP" org.apache.pdfbox.preflight.Validator_A1b "$WD/vol.pdf" >"$WD/preflight.out" 2>&1

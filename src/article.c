@@ -118,7 +118,7 @@ static void append_text(block_builder *b, const char *s, size_t len, unsigned fl
     sp->flags = flags;
 }
 
-static void collect_plain(cmark_node *n, buf *out)
+void article_plain_text(cmark_node *n, buf *out)
 {
     for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch)) {
         const char *lit = cmark_node_get_literal(ch);
@@ -132,7 +132,7 @@ static void collect_plain(cmark_node *n, buf *out)
             buf_puts(out, " ");
             break;
         default:
-            collect_plain(ch, out);
+            article_plain_text(ch, out);
         }
     }
 }
@@ -173,7 +173,7 @@ static void walk_inlines(parse_ctx *c, cmark_node *parent, unsigned flags, block
             fig->focus = 0.5;
             buf alt;
             buf_init(&alt);
-            collect_plain(n, &alt);
+            article_plain_text(n, &alt);
             if (alt.len) {
                 size_t nl;
                 char *nfc = utf8_nfc(alt.data, alt.len, &nl);

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "doc.h"
+#include "util.h"
 
 /* root: the issue folder; images must lie inside it (unless
  * caps.allow_outside). NULL: no such check. */
@@ -20,5 +21,10 @@ bool article_load(const char *path, const char *root, article *out, arena *a, di
  * probe_images is false image files are not opened. */
 bool article_parse(const char *path, const char *root, char *text, size_t len,
                    bool probe_images, article *out, arena *a, diag *d);
+
+/* The text of a CommonMark node's inlines as a reader sees it: literals,
+ * line breaks as spaces, markup dropped. Appended to out. */
+typedef struct cmark_node cmark_node;
+void article_plain_text(cmark_node *n, buf *out);
 
 #endif

@@ -125,6 +125,21 @@ void import_remove_block(imported_article *im, size_t i)
     im->block_count--;
 }
 
+bool import_photo_data(import_photo *p, unsigned char *data, size_t len)
+{
+    if (data && len > 8 && data[0] == 0xFF && data[1] == 0xD8)
+        p->ext = "jpg";
+    else if (data && len > 8 && memcmp(data, "\x89PNG", 4) == 0)
+        p->ext = "png";
+    if (!p->ext) {
+        free(data);
+        return false;
+    }
+    p->data = data;
+    p->len = len;
+    return true;
+}
+
 import_photo *import_add_photo(imported_article *im, int line)
 {
     import_photo *p = ARRAY_PUSH(im->photos, im->photo_count, im->photo_cap);
@@ -660,7 +675,7 @@ bool import_is_cruft(const char *text, bool *ends_article)
     return cruft;
 }
 
-static size_t count_words(const char *s)
+size_t import_count_words(const char *s)
 {
     size_t n = 0;
     bool in = false;
@@ -702,7 +717,7 @@ static bool name_words(const char *s, const char *e)
 bool import_is_byline(const char *text)
 {
     size_t len = strlen(text);
-    if (len == 0 || len > 160 || count_words(text) > 20)
+    if (len == 0 || len > 160 || import_count_words(text) > 20)
         return false;
     char *f = fold(text);
     static const char *const prefixes[] = {"theo ", "tin, ảnh:", "tin và ảnh:", "bài, ảnh:",
@@ -710,7 +725,7 @@ bool import_is_byline(const char *text)
                                            "tác giả:", "pv", "ctv", NULL};
     /* "Theo baochinhphu.vn", "Tin, ảnh: Thu Hà": a short line, no clause;
      * "Theo ông B, dự án sẽ..." is a sentence. */
-    bool short_line = count_words(f) <= 8 && !(strlen(f) > 4 && strchr(f + 4, ','));
+    bool short_line = import_count_words(f) <= 8 && !(strlen(f) > 4 && strchr(f + 4, ','));
     for (const char *const *p = prefixes; *p; p++)
         if (strncmp(f, *p, strlen(*p)) == 0 && short_line &&
             (strlen(*p) >= 4 || strlen(f) <= strlen(*p) + 12)) {
@@ -894,7 +909,7 @@ void import_tidy(imported_article *im, diag *d)
         char *t = import_block_text(&im->blocks[i]);
         bool ends = false;
         bool cruft = import_is_cruft(t, &ends);
-        size_t words = count_words(t);
+        size_t words = import_count_words(t);
         if (ends)
             dropping = true;
         else if (dropping && words >= 30)
@@ -914,7 +929,7 @@ void import_tidy(imported_article *im, diag *d)
     /* Title: the first block, when the reader found none. */
     if (!im->title && im->block_count) {
         char *t = import_block_text(&im->blocks[0]);
-        if (count_words(t) <= 40) {
+        if (import_count_words(t) <= 40) {
             im->title = t;
             import_note(im, "title from %s %d", im->unit, im->blocks[0].line);
             import_remove_block(im, 0);
@@ -948,7 +963,7 @@ void import_tidy(imported_article *im, diag *d)
         import_block *blk = &im->blocks[at];
         char *t = import_block_text(blk);
         bool source_line = strstr(t, "://") ? !strchr(t, ' ')
-                                            : strncmp(t, "Theo ", 5) == 0 && count_words(t) <= 12;
+                                            : strncmp(t, "Theo ", 5) == 0 && import_count_words(t) <= 12;
         if (blk->kind == IMPORT_PARAGRAPH && import_is_byline(t) &&
             !(source_line && back < 3 && at > 0)) {
             im->byline = t;
@@ -1047,23 +1062,6 @@ static void md_inline(buf *b, const import_block *blk, bool emphasis)
     }
 }
 
-static void collect_text(cmark_node *n, buf *out)
-{
-    for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
-        switch (cmark_node_get_type(c)) {
-        case CMARK_NODE_TEXT:
-        case CMARK_NODE_CODE:
-            buf_puts(out, cmark_node_get_literal(c));
-            break;
-        case CMARK_NODE_SOFTBREAK:
-        case CMARK_NODE_LINEBREAK:
-            buf_puts(out, " ");
-            break;
-        default:
-            collect_text(c, out);
-        }
-    }
-}
 
 /* Whether CommonMark reads md back as exactly the text plain. */
 static bool reads_back(const char *md, size_t len, const char *plain)
@@ -1071,7 +1069,7 @@ static bool reads_back(const char *md, size_t len, const char *plain)
     cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
     buf t;
     buf_init(&t);
-    collect_text(doc, &t);
+    article_plain_text(doc, &t);
     buf_append(&t, "", 0);
     bool same = strcmp(t.data, plain) == 0;
     buf_fini(&t);

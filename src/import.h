@@ -74,6 +74,11 @@ char *import_block_text(const import_block *b);
 /* Drops block i. */
 void import_remove_block(imported_article *im, size_t i);
 import_photo *import_add_photo(imported_article *im, int line);
+/* Takes a photo's bytes when they are a JPEG or PNG (sets ext); else frees
+ * them and returns false (the photo stays a slot). */
+bool import_photo_data(import_photo *p, unsigned char *data, size_t len);
+/* Words of text, split at spaces. */
+size_t import_count_words(const char *s);
 void import_note(imported_article *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The first max_chars characters of text, "..." when cut (malloc'd). */

@@ -234,15 +234,7 @@ static void add_drawing(docx *x, const xmlNode *drawing)
     p->source = xstrdup(part);
     size_t len = 0;
     unsigned char *data = (unsigned char *)read_part(x, part, (size_t)256 << 20, &len);
-    if (data && len > 8 && data[0] == 0xFF && data[1] == 0xD8)
-        p->ext = "jpg";
-    else if (data && len > 8 && memcmp(data, "\x89PNG", 4) == 0)
-        p->ext = "png";
-    if (p->ext) {
-        p->data = data;
-        p->len = len;
-    } else {
-        free(data);
+    if (!import_photo_data(p, data, len)) {
         import_note(x->im, "images[%zu]: %s is neither JPEG nor PNG: slot left for the editor",
                     x->im->photo_count, part);
     }
@@ -404,9 +396,7 @@ static void read_paragraph(docx *x, const xmlNode *p, bool *after_photo)
     if (was_after_photo && last && !last->caption) {
         char *probe = xstrdup(text);
         char *credit = import_split_credit(probe);
-        size_t words = 1;
-        for (const char *c = text; *c; c++)
-            words += *c == ' ';
+        size_t words = import_count_words(text);
         bool caption_style = strstr(info.style, "caption") != NULL;
         if (caption_style || (words <= 45 && (all_italic(b) || info.centered || credit))) {
             last->caption = probe;
@@ -423,9 +413,7 @@ static void read_paragraph(docx *x, const xmlNode *p, bool *after_photo)
     /* The title: Title style, or the first Heading 1 before any text, or
      * (as most submissions come) a first paragraph in bold or centred,
      * short, without a full stop. */
-    size_t words = 1;
-    for (const char *c = text; *c; c++)
-        words += *c == ' ';
+    size_t words = import_count_words(text);
     size_t tl = strlen(text);
     bool all_bold = b->run_count > 0;
     for (size_t r = 0; r < b->run_count; r++)

@@ -207,18 +207,12 @@ static void add_photo(html_ctx *c, const xmlNode *img, const char *caption)
     char *path = local_image(c, src);
     size_t len = 0;
     unsigned char *data = path ? (unsigned char *)read_file(path, (size_t)64 << 20, &len) : NULL;
-    if (data && len > 8 && data[0] == 0xFF && data[1] == 0xD8)
-        p->ext = "jpg";
-    else if (data && len > 8 && memcmp(data, "\x89PNG", 4) == 0)
-        p->ext = "png";
-    if (p->ext) {
-        p->data = data;
-        p->len = len;
+    bool read = data != NULL;
+    if (import_photo_data(p, data, len)) {
         import_note(c->im, "images[%zu]: %s copied", c->im->photo_count, src);
     } else {
-        free(data);
         import_note(c->im, "images[%zu]: %s %s: slot left for the editor", c->im->photo_count, src,
-                    data ? "is neither JPEG nor PNG" : path ? "was not saved with the page"
+                    read ? "is neither JPEG nor PNG" : path ? "was not saved with the page"
                                                             : "is on the web, not saved with the page");
     }
     free(path);
@@ -684,9 +678,7 @@ bool import_read_html(imported_article *im, const char *path, diag *d)
     c.lead_node = (xmlNode *)find_by_class(root, lead_classes);
     if (c.lead_node) { /* a sapo is a paragraph, not the article */
         char *t = text_of(c.lead_node);
-        size_t words = 1;
-        for (const char *k = t; *k; k++)
-            words += *k == ' ';
+        size_t words = import_count_words(t);
         if (words > 120)
             c.lead_node = NULL;
         free(t);

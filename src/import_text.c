@@ -10,20 +10,6 @@
 #include "import.h"
 #include "utf8.h"
 
-static size_t word_count(const char *s)
-{
-    size_t n = 0;
-    for (bool in = false; *s; s++) {
-        if (*s == ' ')
-            in = false;
-        else if (!in) {
-            in = true;
-            n++;
-        }
-    }
-    return n;
-}
-
 static bool ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), t = strlen(tail);
@@ -165,7 +151,7 @@ static void classify(imported_article *im)
     for (size_t i = 0; i < im->block_count;) {
         import_block *b = &im->blocks[i];
         char *t = import_block_text(b);
-        size_t words = word_count(t);
+        size_t words = import_count_words(t);
         size_t marker = bullet_marker(t);
         char *credit_probe = xstrdup(t);
         char *credit = import_split_credit(credit_probe);

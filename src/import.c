@@ -1006,6 +1006,16 @@ static void yaml_string(buf *b, const char *s)
     buf_puts(b, "\"");
 }
 
+/* "INDENTkey: "value"" and a newline, when value is not NULL. */
+static void yaml_field(buf *b, const char *indent, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    buf_printf(b, "%s%s: ", indent, key);
+    yaml_string(b, value);
+    buf_puts(b, "\n");
+}
+
 /* CommonMark text that reads back as s. */
 static void md_escape(buf *b, const char *s, bool line_start)
 {
@@ -1109,23 +1119,11 @@ char *import_article_text(const imported_article *im, int *unfaithful_line)
     buf b;
     buf_init(&b);
     buf_puts(&b, "---\n");
-    if (im->title) {
-        buf_puts(&b, "title: ");
-        yaml_string(&b, im->title);
-        buf_puts(&b, "\n");
-    }
+    yaml_field(&b, "", "title", im->title);
     if (im->year)
         buf_printf(&b, "date: %04d-%02d-%02d\n", im->year, im->month, im->day);
-    if (im->byline) {
-        buf_puts(&b, "byline: ");
-        yaml_string(&b, im->byline);
-        buf_puts(&b, "\n");
-    }
-    if (im->lead) {
-        buf_puts(&b, "lead: ");
-        yaml_string(&b, im->lead);
-        buf_puts(&b, "\n");
-    }
+    yaml_field(&b, "", "byline", im->byline);
+    yaml_field(&b, "", "lead", im->lead);
     if (im->photo_count) {
         buf_puts(&b, "images:\n");
         for (size_t i = 0; i < im->photo_count; i++) {
@@ -1135,16 +1133,8 @@ char *import_article_text(const imported_article *im, int *unfaithful_line)
             if (!p->file)
                 buf_puts(&b, "  # fill in: the photo this caption belongs to");
             buf_puts(&b, "\n");
-            if (p->caption) {
-                buf_puts(&b, "    caption: ");
-                yaml_string(&b, p->caption);
-                buf_puts(&b, "\n");
-            }
-            if (p->credit) {
-                buf_puts(&b, "    credit: ");
-                yaml_string(&b, p->credit);
-                buf_puts(&b, "\n");
-            }
+            yaml_field(&b, "    ", "caption", p->caption);
+            yaml_field(&b, "    ", "credit", p->credit);
         }
     }
     buf_puts(&b, "---\n");

@@ -133,12 +133,14 @@ int cmd_import(int argc, char **argv, diag *d)
 {
     const char *out_dir = NULL;
     bool force = false;
-    int first_input = -1, inputs = 0;
+    const char **inputs = xcalloc((size_t)argc + 1, sizeof *inputs);
+    size_t input_count = 0;
+    int status = 2;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
             if (i + 1 >= argc) {
                 diag_usage(d, "%s needs a folder", argv[i]);
-                return 2;
+                goto done;
             }
             out_dir = argv[++i];
         } else if (strcmp(argv[i], "--force") == 0)
@@ -146,42 +148,29 @@ int cmd_import(int argc, char **argv, diag *d)
         else if (argv[i][0] == '-' && argv[i][1]) {
             int r = cli_common_option(argc, argv, &i, d);
             if (r < 0)
-                return 2;
+                goto done;
             if (r == 0) {
                 diag_usage(d, "unknown option '%s' for import; see 'bulletin help import'",
                            argv[i]);
-                return 2;
+                goto done;
             }
-        } else {
-            if (first_input < 0)
-                first_input = i;
-            inputs++;
-        }
+        } else
+            inputs[input_count++] = argv[i];
     }
-    if (!inputs) {
+    if (!input_count) {
         diag_usage(d, "import needs at least one file: bulletin import FILE... [-o DIR]");
-        return 2;
+        goto done;
     }
     struct stat st;
     if (out_dir && (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
         diag_usage(d, "output folder '%s' does not exist; create it first", out_dir);
-        return 2;
+        goto done;
     }
     bool all_ok = true;
-    for (int i = first_input; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
-            i++;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1]) {
-            /* options were checked above; skip them and their values */
-            int j = i;
-            if (strcmp(argv[i], "--force") != 0)
-                cli_common_option(argc, argv, &j, d);
-            i = j;
-            continue;
-        }
-        all_ok &= import_one(argv[i], out_dir, force, d);
-    }
-    return all_ok ? 0 : diag_exit_status(d);
+    for (size_t i = 0; i < input_count; i++)
+        all_ok &= import_one(inputs[i], out_dir, force, d);
+    status = all_ok ? 0 : diag_exit_status(d);
+done:
+    free(inputs);
+    return status;
 }

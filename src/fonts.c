@@ -38,7 +38,7 @@ struct font_set {
     FcConfig *config;
     FT_Library ft;
     face_slot **faces; /* MAX_FACES slots, allocated once */
-    size_t face_count, face_cap;
+    size_t face_count;
     chain *chains;
     size_t chain_count, chain_cap;
     diag *d;
@@ -83,7 +83,6 @@ static font_set *fonts_open_untimed(const char *conf_file, diag *d)
     font_set *fs = xcalloc(1, sizeof *fs);
     fs->d = d;
     fs->faces = xcalloc(MAX_FACES, sizeof *fs->faces);
-    fs->face_cap = MAX_FACES;
     fs->config = getenv("FONTCONFIG_FILE") ? FcInitLoadConfigAndFonts() : load_lean_config();
     if (!fs->config) {
         diag_internal(d, (src_loc){0}, "fontconfig could not be initialised");

@@ -8,7 +8,7 @@
 /* Chunks grow from ARENA_FIRST to ARENA_CHUNK: a volume keeps a small
  * arena per issue (its manifest), which a fixed 256 KB chunk would make
  * 130 MB for 520 issues. */
-#define ARENA_FIRST (8 * 1024)
+#define ARENA_FIRST (2 * 1024)
 #define ARENA_CHUNK (256 * 1024)
 
 typedef struct chunk {

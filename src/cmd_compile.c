@@ -467,7 +467,17 @@ int cmd_compile(int argc, char **argv, diag *d)
     opt.crop_marks = front.crop_marks;
     opt.registration_marks = front.registration_marks;
     opt.screen_ppi = front.screen_ppi;
-    w = pdf_writer_new(&opt, fonts, d);
+    if (out_opt)
+        out = xstrdup(out_opt);
+    else {
+        size_t l = strlen(vol_path);
+        const char *dot = strrchr(vol_path, '.');
+        if (dot && !strchr(dot, '/'))
+            l = (size_t)(dot - vol_path);
+        out = xasprintf("%.*s.pdf", (int)l, vol_path);
+    }
+    if (!(w = pdf_writer_new(&opt, fonts, out, d)))
+        goto done;
     pdf_writer_set_root(w, v.title);
 
     /* Each issue is set once and written straight away: issues are set on
@@ -665,16 +675,7 @@ int cmd_compile(int argc, char **argv, diag *d)
     }
     if (progress)
         fprintf(stderr, "\r%60s\r", "");
-    if (out_opt)
-        out = xstrdup(out_opt);
-    else {
-        size_t l = strlen(vol_path);
-        const char *dot = strrchr(vol_path, '.');
-        if (dot && !strchr(dot, '/'))
-            l = (size_t)(dot - vol_path);
-        out = xasprintf("%.*s.pdf", (int)l, vol_path);
-    }
-    pdf_writer_commit(w, out);
+    pdf_writer_commit(w);
 done:
     pdf_writer_free(w);
     shape_free(sh);

@@ -62,14 +62,23 @@ struct pdf_writer {
     bool save_failed; /* libharu, not the file system, failed to save */
     deflater *deflate; /* page contents, deflated on the other core */
     struct pending_content {
-        HPDF_Stream stream;
+        HPDF_Page page;
         size_t ticket;
     } *pending;                /* submitted, not stored back yet */
     size_t pending_count, pending_cap;
     size_t pending_first; /* ticket of pending[0] */
+    /* Objects go to the file as soon as they are final (see write_object). */
+    char *out_path;
+    atomic_file *out;
+    HPDF_Stream sink;      /* libharu's view of out, through sink_buf */
+    unsigned char *sink_buf;
+    size_t sink_len;
+    HPDF_PDFVer header_version; /* as written in the file's first line */
 };
 
 typedef struct pdf_writer writer;
+
+static bool write_page(writer *w, HPDF_Page page);
 
 /* Millimetres to points. */
 #define MM_PT(x) ((x) * 72.0 / 25.4)
@@ -670,7 +679,7 @@ static bool compress_page(writer *w, HPDF_Page page)
         HPDF_Stream_Read(s, raw, &got) == HPDF_OK && got == size) {
         HPDF_MemStream_FreeData(s);
         struct pending_content *p = ARRAY_PUSH(w->pending, w->pending_count, w->pending_cap);
-        p->stream = s;
+        p->page = page;
         p->ticket = deflater_submit(w->deflate, raw, size);
         raw = NULL;
         /* libharu drops a Filter key from unfiltered streams as it writes
@@ -684,25 +693,37 @@ static bool compress_page(writer *w, HPDF_Page page)
     return ok || lib_failed(w, "compressing page content");
 }
 
-/* The deflated page contents back into their streams: those done so far
- * (as pages are added, so that no page is held twice), or all (at commit). */
+
+/* The deflated page contents back into their streams, and those pages out
+ * to the file: the pages done so far (as pages are added, so that no page
+ * is held twice), or all (at commit). */
 static bool store_compressed(writer *w, bool all)
 {
     timing_push(STAGE_SAVE);
-    bool ok = !all || deflater_finish(w->deflate);
+    if (all && !deflater_finish(w->deflate)) {
+        timing_pop();
+        return lib_failed(w, "compressing page content");
+    }
+    bool ok = true;
     size_t done = all ? w->pending_count : deflater_done(w->deflate) - w->pending_first;
     size_t i = 0;
     for (; i < done && i < w->pending_count && ok; i++) {
         size_t len;
+        HPDF_Page page = w->pending[i].page;
+        HPDF_Stream s = ((HPDF_PageAttr)page->attr)->contents->stream;
         unsigned char *packed = deflater_take(w->deflate, w->pending[i].ticket, &len);
-        ok = packed && HPDF_Stream_Write(w->pending[i].stream, packed, (HPDF_UINT)len) == HPDF_OK;
+        ok = packed && HPDF_Stream_Write(s, packed, (HPDF_UINT)len) == HPDF_OK;
         free(packed);
+        if (!ok)
+            ok = lib_failed(w, "compressing page content");
+        else if (!write_page(w, page))
+            ok = false;
     }
     memmove(w->pending, w->pending + i, (w->pending_count - i) * sizeof *w->pending);
     w->pending_count -= i;
     w->pending_first += i;
     timing_pop();
-    return ok || lib_failed(w, "compressing page content");
+    return ok;
 }
 
 static bool draw_page(writer *w, const page_list *pl, const placed_page *pp, HPDF_Page page)
@@ -826,68 +847,193 @@ static bool bookmark_to_front(writer *w, HPDF_Outline parent, HPDF_Outline o)
 
 /* ---- output ---------------------------------------------------------- */
 
-/* Serialises into fd: straight into the temporary file by name when there
- * is one (no copy of the whole document in memory), else through
- * libharu's memory stream in chunks (standard output, devices). */
-static bool save_into(int fd, const char *tmp_path, void *ctx)
+/* libharu 2.3 holds every object until HPDF_SaveToFile writes them all, so
+ * a volume's memory grew with its pages. Here an object goes to the file
+ * as soon as it is final (a page with its content and links once the
+ * content is deflated, a photo once loaded) and its contents are freed;
+ * its header stays, since references to it print its number. The rest
+ * (fonts, bookmarks, the page tree, metadata) is written at commit, then
+ * the cross-reference table. An xref entry's byte offset is set once its
+ * object is written. */
+#define SINK_CAP 65536
+
+static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT size)
 {
-    writer *w = ctx;
-    if (tmp_path) {
-        if (HPDF_SaveToFile(w->doc, tmp_path) == HPDF_OK)
-            return true;
-        w->save_failed = true;
-        return false;
+    writer *w = s->attr;
+    if (!w->out)
+        return HPDF_FILE_IO_ERROR;
+    if (w->sink_len + size > SINK_CAP) {
+        if (!atomic_file_write(w->out, w->sink_buf, w->sink_len))
+            return HPDF_FILE_IO_ERROR;
+        w->sink_len = 0;
     }
-    if (HPDF_SaveToStream(w->doc) != HPDF_OK) {
-        w->save_failed = true;
-        return false;
-    }
-    HPDF_ResetStream(w->doc);
-    unsigned char chunk[65536];
-    for (;;) {
-        HPDF_UINT32 got = sizeof chunk;
-        HPDF_STATUS rs = HPDF_ReadFromStream(w->doc, chunk, &got);
-        if (rs != HPDF_OK && rs != HPDF_STREAM_EOF) {
-            w->save_failed = true;
-            return false;
-        }
-        for (HPDF_UINT32 done = 0; done < got;) {
-            ssize_t n = write(fd, chunk + done, got - done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                return false;
-            done += (HPDF_UINT32)n;
-        }
-        if (rs == HPDF_STREAM_EOF || got == 0)
-            return true;
-    }
+    if (size > SINK_CAP)
+        return atomic_file_write(w->out, ptr, size) ? HPDF_OK : HPDF_FILE_IO_ERROR;
+    memcpy(w->sink_buf + w->sink_len, ptr, size);
+    w->sink_len += size;
+    return HPDF_OK;
 }
 
-static bool save_untimed(writer *w, const char *out_path)
+/* A failed write to the file is the disk's, reported with the file's
+ * name (and the file removed) at once; anything else is libharu's. */
+static bool write_failed(writer *w, const char *what)
 {
-    char *error = write_file_atomic_with(out_path, save_into, w);
-    /* libharu's own failures are internal errors; its file errors are the
-     * disk's, reported with the file name like any other write error. */
-    if (error && w->save_failed && HPDF_GetError(w->doc) != HPDF_FILE_IO_ERROR) {
-        free(error);
-        return lib_failed(w, "serialising the document");
-    }
-    if (error) {
+    if (!w->out || !atomic_file_failed(w->out))
+        return lib_failed(w, what);
+    char *error = atomic_file_commit(w->out);
+    w->out = NULL;
+    diag_error(w->d, loc_file(w->out_path), "%s", error);
+    free(error);
+    return w->ok = false;
+}
+
+/* The file's first line; the version cannot change afterwards. */
+static bool open_output(writer *w, const char *out_path)
+{
+    char *error = NULL;
+    if (!(w->out = atomic_file_open(out_path, &error))) {
         diag_error(w->d, loc_file(out_path), "%s", error);
         free(error);
         return false;
     }
+    w->out_path = xstrdup(out_path);
+    w->sink_buf = xmalloc(SINK_CAP);
+    w->sink = HPDF_CallbackWriter_New(w->doc->mmgr, sink_write, w);
+    w->header_version = w->doc->pdf_version;
+    char head[32];
+    snprintf(head, sizeof head, "%%PDF-1.%d\012%%\267\276\255\252\012",
+             3 + (int)(w->header_version - HPDF_VER_13));
+    if (!w->sink || HPDF_Stream_WriteStr(w->sink, head) != HPDF_OK)
+        return write_failed(w, "starting the file");
     return true;
 }
 
-/* Serialisation is where libharu compresses every stream. */
-static bool save(writer *w, const char *out_path)
+static bool write_object(writer *w, void *obj)
 {
-    timing_push(STAGE_SAVE);
-    bool result = save_untimed(w, out_path);
-    timing_pop();
-    return result;
+    HPDF_Obj_Header *h = obj;
+    HPDF_UINT id = h->obj_id & 0x00FFFFFF;
+    HPDF_XrefEntry e = HPDF_Xref_GetEntry(w->doc->xref, id);
+    if (!e || e->obj != obj || !(h->obj_id & HPDF_OTYPE_INDIRECT))
+        return lib_failed(w, "writing an object");
+    if (e->byte_offset)
+        return true;
+    e->byte_offset = w->sink->size;
+    char head[32];
+    snprintf(head, sizeof head, "%u %u obj\012", (unsigned)id, (unsigned)e->gen_no);
+    if (HPDF_Stream_WriteStr(w->sink, head) != HPDF_OK ||
+        HPDF_Obj_WriteValue(obj, w->sink, NULL) != HPDF_OK ||
+        HPDF_Stream_WriteStr(w->sink, "\012endobj\012") != HPDF_OK)
+        return write_failed(w, "writing an object");
+    /* A stream's Length is an object of its own, known once the stream is
+     * written. */
+    if ((h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && ((HPDF_Dict)obj)->stream) {
+        HPDF_Number length = HPDF_Dict_GetItem(obj, "Length", HPDF_OCLASS_NUMBER);
+        if (!length || !write_object(w, length))
+            return w->ok = false;
+    }
+    return true;
+}
+
+/* Frees what a written dictionary holds. */
+static void release_dict(HPDF_Dict d)
+{
+    while (d->list->count) {
+        HPDF_DictElement el = HPDF_List_ItemAt(d->list, 0);
+        HPDF_Dict_RemoveElement(d, el->key);
+    }
+    if (d->stream) {
+        HPDF_Stream_Free(d->stream);
+        d->stream = NULL;
+    }
+}
+
+/* A photo (and its soft mask), final once loaded; written with the first
+ * page showing it, so that the order of objects in the file does not
+ * depend on when the deflater finishes a page. */
+static bool write_image(writer *w, HPDF_Image img)
+{
+    HPDF_Dict mask = HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT);
+    if (!write_object(w, img) || (mask && !write_object(w, mask)))
+        return false;
+    if (mask)
+        release_dict(mask);
+    release_dict(img);
+    return true;
+}
+
+/* A finished page, its content, its new photos and its links. Later pages
+ * may still be inserted before it and bookmarks point at it: both need
+ * only its header and libharu's page record, which stay. */
+static bool write_page(writer *w, HPDF_Page page)
+{
+    HPDF_PageAttr attr = page->attr;
+    if (!write_object(w, page) || !write_object(w, attr->contents))
+        return false;
+    HPDF_Dict xobjects = attr->xobjects;
+    for (HPDF_UINT i = 0; xobjects && i < xobjects->list->count; i++) {
+        HPDF_DictElement el = HPDF_List_ItemAt(xobjects->list, i);
+        HPDF_Obj_Header *h = el->value;
+        HPDF_Image img = h->obj_class == HPDF_OCLASS_PROXY ? ((HPDF_Proxy)h)->obj : el->value;
+        if (!write_image(w, img))
+            return false;
+    }
+    HPDF_Array annots = HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY);
+    for (HPDF_UINT i = 0; annots && i < annots->list->count; i++) {
+        HPDF_Dict annot = HPDF_Array_GetItem(annots, i, HPDF_OCLASS_DICT);
+        if (!annot || !write_object(w, annot))
+            return w->ok = false;
+        release_dict(annot);
+    }
+    release_dict(attr->contents);
+    release_dict(page);
+    attr->stream = NULL;
+    attr->fonts = attr->xobjects = attr->ext_gstates = NULL;
+    return true;
+}
+
+/* Everything not written yet, the cross-reference table and the trailer;
+ * then the file goes in place. */
+static bool finish_output(writer *w)
+{
+    HPDF_Xref xref = w->doc->xref;
+    if (w->doc->pdf_version != w->header_version)
+        return lib_failed(w, "keeping the PDF version");
+    if (HPDF_Dict_Add(xref->trailer, "Root", w->doc->catalog) != HPDF_OK ||
+        (w->doc->info && HPDF_Dict_Add(xref->trailer, "Info", w->doc->info) != HPDF_OK))
+        return lib_failed(w, "writing the trailer");
+    HPDF_UINT count = xref->entries->count;
+    for (HPDF_UINT i = 1; i < count; i++) {
+        HPDF_XrefEntry e = HPDF_Xref_GetEntry(xref, i);
+        if (!write_object(w, e->obj))
+            return false;
+    }
+    HPDF_UINT32 xref_at = w->sink->size;
+    char line[64];
+    snprintf(line, sizeof line, "xref\0120 %u\012", (unsigned)count);
+    bool ok = HPDF_Stream_WriteStr(w->sink, line) == HPDF_OK;
+    for (HPDF_UINT i = 0; i < count && ok; i++) {
+        HPDF_XrefEntry e = HPDF_Xref_GetEntry(xref, i);
+        snprintf(line, sizeof line, "%010u %05u %c\015\012", (unsigned)e->byte_offset,
+                 (unsigned)e->gen_no, e->entry_typ);
+        ok = HPDF_Stream_WriteStr(w->sink, line) == HPDF_OK;
+    }
+    snprintf(line, sizeof line, "\012startxref\012%u\012%%%%EOF\012", (unsigned)xref_at);
+    if (!ok || HPDF_Dict_AddNumber(xref->trailer, "Size", count) != HPDF_OK ||
+        HPDF_Stream_WriteStr(w->sink, "trailer\012") != HPDF_OK ||
+        HPDF_Dict_Write(xref->trailer, w->sink, NULL) != HPDF_OK ||
+        HPDF_Stream_WriteStr(w->sink, line) != HPDF_OK)
+        return write_failed(w, "writing the cross-reference table");
+    if (!atomic_file_write(w->out, w->sink_buf, w->sink_len))
+        return write_failed(w, "writing the file");
+    w->sink_len = 0;
+    char *error = atomic_file_commit(w->out);
+    w->out = NULL;
+    if (error) {
+        diag_error(w->d, loc_file(w->out_path), "%s", error);
+        free(error);
+        return w->ok = false;
+    }
+    return true;
 }
 
 /* ---- archive (PDF/A-1b) ------------------------------------------------- */
@@ -1040,7 +1186,8 @@ static bool add_id(writer *w)
 
 /* ---- writer -------------------------------------------------------------- */
 
-static pdf_writer *pdf_writer_new_untimed(const pdf_options *opt, font_set *fonts, diag *d)
+static pdf_writer *pdf_writer_new_untimed(const pdf_options *opt, font_set *fonts,
+                                          const char *out_path, diag *d)
 {
     writer *w = xcalloc(1, sizeof *w);
     w->opt = *opt;
@@ -1067,15 +1214,20 @@ static pdf_writer *pdf_writer_new_untimed(const pdf_options *opt, font_set *font
         return w;
     }
     w->doc->pdf_version = opt->profile == PDF_ARCHIVE ? HPDF_VER_14 : HPDF_VER_15;
-    if (!set_info(w, &opt->meta))
+    if (!set_info(w, &opt->meta) || !open_output(w, out_path))
         w->ok = false;
     return w;
 }
 
-pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, diag *d)
+pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, const char *out_path,
+                           diag *d)
 {
     timing_push(STAGE_PDF_WRITE);
-    pdf_writer *result = pdf_writer_new_untimed(opt, fonts, d);
+    pdf_writer *result = pdf_writer_new_untimed(opt, fonts, out_path, d);
+    if (!result->ok) {
+        pdf_writer_free(result);
+        result = NULL;
+    }
     timing_pop();
     return result;
 }
@@ -1176,7 +1328,7 @@ void pdf_writer_set_root(pdf_writer *w, const char *title)
     w->root_title = title ? xstrdup(title) : NULL;
 }
 
-static bool pdf_writer_commit_untimed(pdf_writer *w, const char *out_path)
+static bool pdf_writer_commit_untimed(pdf_writer *w)
 {
     if (!w->ok)
         return false;
@@ -1206,13 +1358,16 @@ static bool pdf_writer_commit_untimed(pdf_writer *w, const char *out_path)
         return w->ok = false;
     if (w->error || HPDF_GetError(w->doc) != HPDF_OK)
         return w->ok = lib_failed(w, "building the document");
-    return save(w, out_path);
+    timing_push(STAGE_SAVE);
+    bool written = finish_output(w);
+    timing_pop();
+    return written;
 }
 
-bool pdf_writer_commit(pdf_writer *w, const char *out_path)
+bool pdf_writer_commit(pdf_writer *w)
 {
     timing_push(STAGE_PDF_WRITE);
-    bool result = pdf_writer_commit_untimed(w, out_path);
+    bool result = pdf_writer_commit_untimed(w);
     timing_pop();
     return result;
 }
@@ -1224,6 +1379,11 @@ void pdf_writer_free(pdf_writer *w)
     deflater_free(w->deflate);
     free(w->pending);
     pdf_fonts_free(w->fonts);
+    atomic_file_abort(w->out); /* not committed: nothing half-written stays */
+    if (w->sink)
+        HPDF_Stream_Free(w->sink);
+    free(w->sink_buf);
+    free(w->out_path);
     if (w->doc)
         HPDF_Free(w->doc);
     for (size_t i = 0; i < w->image_count; i++) {
@@ -1244,8 +1404,8 @@ void pdf_writer_free(pdf_writer *w)
 static bool pdf_write_untimed(const page_list *pl, const pdf_options *opt, font_set *fonts,
                               const char *out_path, diag *d)
 {
-    pdf_writer *w = pdf_writer_new(opt, fonts, d);
-    bool ok = pdf_writer_add(w, pl, NULL, 0, 0) && pdf_writer_commit(w, out_path);
+    pdf_writer *w = pdf_writer_new(opt, fonts, out_path, d);
+    bool ok = w && pdf_writer_add(w, pl, NULL, 0, 0) && pdf_writer_commit(w);
     pdf_writer_free(w);
     return ok;
 }

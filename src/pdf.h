@@ -37,7 +37,11 @@ const char *pdf_profile_name(pdf_profile p);
 
 typedef struct pdf_writer pdf_writer;
 
-pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, diag *d);
+/* Pages are written to out_path ("-" = standard output) as they are
+ * added; the file appears, complete, only at commit. NULL (reported)
+ * when no file can be made there. */
+pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, const char *out_path,
+                           diag *d);
 /* Draws the pages of pl now. Their bookmarks go under a new top-level item
  * `section` (when not NULL) or at the top level. label_style 'r' (roman),
  * 'D' (decimal) or 0 (no page label) starts a page-label range numbered
@@ -53,9 +57,8 @@ size_t pdf_writer_page_count(const pdf_writer *w);
 /* A volume: one top-level bookmark (created with the next pages added)
  * under which every section's bookmarks go. */
 void pdf_writer_set_root(pdf_writer *w, const char *title);
-/* Finishes fonts and metadata and writes the file atomically ("-" =
- * standard output). */
-bool pdf_writer_commit(pdf_writer *w, const char *out_path);
+/* Finishes fonts and metadata and puts the file in place. */
+bool pdf_writer_commit(pdf_writer *w);
 void pdf_writer_free(pdf_writer *w);
 
 /* One page list, one file. */

@@ -320,70 +320,146 @@ static const char *write_failure(void)
     return errno ? strerror(errno) : "the write failed";
 }
 
-char *write_file_atomic_with(const char *path, file_writer *fn, void *ctx)
+struct atomic_file {
+    char *path;
+    char *tmp;  /* beside path; NULL for a target that is not a regular file */
+    int fd;     /* the temporary file */
+    bool failed;
+    int saved_errno;
+};
+
+atomic_file *atomic_file_open(const char *path, char **error)
 {
+    atomic_file *f = xcalloc(1, sizeof *f);
+    f->path = xstrdup(path);
+    f->fd = -1;
     struct stat st;
-    bool to_stdout = strcmp(path, "-") == 0;
-    if (to_stdout || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
-        int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY);
-        errno = 0;
-        bool ok = fd >= 0 && fn(fd, NULL, ctx);
-        char *error = ok ? NULL : xasprintf("cannot write '%s': %s", path, write_failure());
-        if (fd >= 0 && !to_stdout && close(fd) != 0 && !error)
-            error = xasprintf("cannot write '%s': %s", path, strerror(errno));
-        return error;
+    bool direct = strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+    char *dir = NULL;
+    if (direct) {
+        /* An anonymous file, copied to the target at commit. */
+        const char *tmpdir = getenv("TMPDIR");
+        char *name = xasprintf("%s/.bulletin-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        f->fd = mkstemp(name);
+        if (f->fd >= 0)
+            unlink(name);
+        else
+            *error = xasprintf("cannot create a temporary file for '%s': %s", path,
+                               strerror(errno));
+        free(name);
+    } else {
+        dir = path_dirname(path);
+        f->tmp = xasprintf("%s/.bulletin-XXXXXX", dir);
+        f->fd = mkstemp(f->tmp);
+        if (f->fd < 0)
+            *error = xasprintf("cannot create a file in '%s': %s", dir, strerror(errno));
     }
-    char *dir = path_dirname(path);
-    char *tmp = xasprintf("%s/.bulletin-XXXXXX", dir);
-    char *error = NULL;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        error = xasprintf("cannot create a file in '%s': %s", dir, strerror(errno));
-        goto out;
-    }
-    errno = 0;
-    if (!fn(fd, tmp, ctx) || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
-        error = xasprintf("cannot write '%s': %s", path, write_failure());
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    if (close(fd) != 0) {
-        error = xasprintf("cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    if (rename(tmp, path) != 0) {
-        error = xasprintf("cannot replace '%s': %s", path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    /* Make the rename itself durable. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-out:
-    free(tmp);
     free(dir);
-    return error;
+    if (f->fd < 0) {
+        free(f->tmp);
+        free(f->path);
+        free(f);
+        return NULL;
+    }
+    return f;
 }
 
-typedef struct bytes {
-    const void *data;
-    size_t len;
-} bytes;
-
-static bool write_bytes(int fd, const char *tmp_path, void *ctx)
+bool atomic_file_failed(const atomic_file *f)
 {
-    (void)tmp_path;
-    const bytes *b = ctx;
-    return write_all(fd, b->data, b->len);
+    return f->failed;
+}
+
+bool atomic_file_write(atomic_file *f, const void *data, size_t len)
+{
+    if (f->failed)
+        return false;
+    errno = 0;
+    if (write_all(f->fd, data, len))
+        return true;
+    f->failed = true;
+    f->saved_errno = errno;
+    return false;
+}
+
+void atomic_file_abort(atomic_file *f)
+{
+    if (!f)
+        return;
+    if (f->fd >= 0)
+        close(f->fd);
+    if (f->tmp)
+        unlink(f->tmp);
+    free(f->tmp);
+    free(f->path);
+    free(f);
+}
+
+/* Copies the anonymous file to a target that is not a regular file. */
+static bool copy_out(int from, const char *path)
+{
+    bool to_stdout = strcmp(path, "-") == 0;
+    int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY);
+    if (fd < 0)
+        return false;
+    bool ok = lseek(from, 0, SEEK_SET) == 0;
+    unsigned char chunk[65536];
+    while (ok) {
+        ssize_t n = read(from, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ok = n == 0;
+            break;
+        }
+        ok = write_all(fd, chunk, (size_t)n);
+    }
+    if (!to_stdout && close(fd) != 0)
+        ok = false;
+    return ok;
+}
+
+char *atomic_file_commit(atomic_file *f)
+{
+    char *error = NULL;
+    if (f->failed) {
+        errno = f->saved_errno;
+        error = xasprintf("cannot write '%s': %s", f->path, write_failure());
+    } else if (!f->tmp) {
+        errno = 0;
+        if (!copy_out(f->fd, f->path))
+            error = xasprintf("cannot write '%s': %s", f->path, write_failure());
+    } else if (fsync(f->fd) != 0 || fchmod(f->fd, 0644) != 0) {
+        error = xasprintf("cannot write '%s': %s", f->path, strerror(errno));
+    } else {
+        int fd = f->fd;
+        f->fd = -1;
+        if (close(fd) != 0)
+            error = xasprintf("cannot write '%s': %s", f->path, strerror(errno));
+        else if (rename(f->tmp, f->path) != 0)
+            error = xasprintf("cannot replace '%s': %s", f->path, strerror(errno));
+        else {
+            /* Make the rename itself durable. */
+            char *dir = path_dirname(f->path);
+            int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+            free(dir);
+            free(f->tmp);
+            f->tmp = NULL; /* renamed: nothing to remove */
+        }
+    }
+    atomic_file_abort(f);
+    return error;
 }
 
 char *write_file_atomic(const char *path, const void *data, size_t len)
 {
-    bytes b = {data, len};
-    return write_file_atomic_with(path, write_bytes, &b);
+    char *error = NULL;
+    atomic_file *f = atomic_file_open(path, &error);
+    if (!f)
+        return error;
+    atomic_file_write(f, data, len); /* a failure is reported by commit */
+    return atomic_file_commit(f);
 }

@@ -41,18 +41,25 @@ char *buf_steal(buf *b); /* NUL-terminated; b is reset */
  * larger than max_bytes (errno = EFBIG). */
 char *read_file(const char *path, size_t max_bytes, size_t *len_out);
 
-/* Writes data to path atomically: a temporary file beside it, fsync,
- * rename; on failure the temporary file is removed and an existing file is
- * left untouched. "-" and targets that are not regular files (a pipe,
- * /dev/null) are written directly. Returns NULL on success, else a
- * malloc'd sentence saying what failed. */
+/* A file written in full or not at all: the bytes go to a temporary file
+ * beside path, which replaces path (fsync, rename) at commit; on failure
+ * or abort the temporary is removed and an existing file is left
+ * untouched. "-" and targets that are not regular files (a pipe,
+ * /dev/null) get an anonymous temporary file, copied to them at commit. */
+typedef struct atomic_file atomic_file;
+/* NULL, with a malloc'd sentence in *error, when no file can be made. */
+atomic_file *atomic_file_open(const char *path, char **error);
+/* false after a write error, which commit then reports. */
+bool atomic_file_write(atomic_file *f, const void *data, size_t len);
+bool atomic_file_failed(const atomic_file *f);
+/* Puts the file in place and frees f. Returns NULL on success, else a
+ * malloc'd sentence saying what failed (the temporary is removed). */
+char *atomic_file_commit(atomic_file *f);
+/* Removes the temporary file and frees f (NULL is allowed). */
+void atomic_file_abort(atomic_file *f);
+
+/* The whole of data as an atomic_file. */
 char *write_file_atomic(const char *path, const void *data, size_t len);
-/* Writes fd (a temporary file at tmp_path, or the target itself when it is
- * not a regular file: tmp_path NULL); false on failure, with errno set
- * when the cause is an I/O error. */
-typedef bool file_writer(int fd, const char *tmp_path, void *ctx);
-/* write_file_atomic with the bytes written by fn. */
-char *write_file_atomic_with(const char *path, file_writer *fn, void *ctx);
 
 /* Directory part of path ("." when none); the result is malloc'd. */
 char *path_dirname(const char *path);

@@ -110,6 +110,30 @@ else
     nok compile-errors-in-order "$same; lines $first, $second: $(head -3 "$WD/bad-1.err" | tr '\n' ' ')"
 fi
 
+# Pages go to the file as issues are written: an error in the last issue,
+# after the first two are written, still leaves neither the PDF nor a
+# temporary file behind.
+sed 's#so-3/#bad-3/#' "$WD/volume.yaml" >"$WD/late-bad.yaml"
+"$BIN" compile "$WD/late-bad.yaml" -o "$WD/late.pdf" 2>"$WD/late.err" </dev/null
+st=$?
+left=$(find "$WD" -maxdepth 1 -name '.bulletin-*' | head -3 | tr '\n' ' ')
+if [ $st -eq 1 ] && [ ! -e "$WD/late.pdf" ] && [ -z "$left" ] &&
+    grep -q "bad-3/issue.yaml.*not found" "$WD/late.err"; then
+    ok compile-late-error-nothing-written
+else
+    nok compile-late-error-nothing-written "exit $st, left: $left $(head -2 "$WD/late.err" | tr '\n' ' ')"
+fi
+
+# To standard output: the same bytes as to a file, and to a full device a
+# clear error.
+"$BIN" compile "$WD/volume.yaml" -o - >"$WD/vol-stdout.pdf" 2>/dev/null </dev/null
+cmp -s "$WD/vol.pdf" "$WD/vol-stdout.pdf" && ok compile-to-stdout ||
+    nok compile-to-stdout "$(cmp "$WD/vol.pdf" "$WD/vol-stdout.pdf" 2>&1)"
+"$BIN" compile "$WD/volume.yaml" -o /dev/full 2>"$WD/full.err" </dev/null
+st=$?
+[ $st -eq 1 ] && grep -q "error: cannot write '/dev/full': No space left on device" "$WD/full.err" &&
+    ok compile-device-full || nok compile-device-full "exit $st: $(head -2 "$WD/full.err" | tr '\n' ' ')"
+
 # Archive by default: PDF/A-1b.
 CP=/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar
 java -cp "$CP" org.apache.pdfbox.preflight.Validator_A1b "$WD/vol.pdf" >"$WD/preflight.out" 2>&1

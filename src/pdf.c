@@ -61,12 +61,14 @@ struct pdf_writer {
     bool uses_transparency;
     bool save_failed; /* libharu, not the file system, failed to save */
     deflater *deflate; /* page contents, deflated on the other core */
-    struct pending_content {
-        HPDF_Page page;
-        size_t ticket;
-    } *pending;                /* submitted, not stored back yet */
+    /* What waits to be written, in order: pages whose content is with the
+     * deflater, and sections whose bookmarks follow those pages. */
+    struct pending {
+        HPDF_Page page;       /* NULL: a section */
+        size_t ticket;        /* the page's content */
+        HPDF_Outline section;
+    } *pending;
     size_t pending_count, pending_cap;
-    size_t pending_first; /* ticket of pending[0] */
     /* Objects go to the file as soon as they are final (see write_object). */
     char *out_path;
     atomic_file *out;
@@ -678,7 +680,7 @@ static bool compress_page(writer *w, HPDF_Page page)
     if (HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) == HPDF_OK &&
         HPDF_Stream_Read(s, raw, &got) == HPDF_OK && got == size) {
         HPDF_MemStream_FreeData(s);
-        struct pending_content *p = ARRAY_PUSH(w->pending, w->pending_count, w->pending_cap);
+        struct pending *p = ARRAY_PUSH(w->pending, w->pending_count, w->pending_cap);
         p->page = page;
         p->ticket = deflater_submit(w->deflate, raw, size);
         raw = NULL;
@@ -694,34 +696,42 @@ static bool compress_page(writer *w, HPDF_Page page)
 }
 
 
-/* The deflated page contents back into their streams, and those pages out
- * to the file: the pages done so far (as pages are added, so that no page
- * is held twice), or all (at commit). */
-static bool store_compressed(writer *w, bool all)
+static bool write_bookmarks(writer *w, HPDF_Outline section);
+
+/* The deflated page contents back into their streams, and what waits out
+ * to the file in order: what is ready so far (as pages are added, so that
+ * no page is held twice), or all (at commit). The order does not depend
+ * on when the deflater finishes. */
+static bool write_pending(writer *w, bool all)
 {
     timing_push(STAGE_SAVE);
     if (all && !deflater_finish(w->deflate)) {
         timing_pop();
         return lib_failed(w, "compressing page content");
     }
+    size_t done = deflater_done(w->deflate);
     bool ok = true;
-    size_t done = all ? w->pending_count : deflater_done(w->deflate) - w->pending_first;
     size_t i = 0;
-    for (; i < done && i < w->pending_count && ok; i++) {
+    for (; i < w->pending_count && ok; i++) {
+        const struct pending *p = &w->pending[i];
+        if (!p->page) {
+            ok = write_bookmarks(w, p->section);
+            continue;
+        }
+        if (p->ticket >= done)
+            break;
         size_t len;
-        HPDF_Page page = w->pending[i].page;
-        HPDF_Stream s = ((HPDF_PageAttr)page->attr)->contents->stream;
-        unsigned char *packed = deflater_take(w->deflate, w->pending[i].ticket, &len);
+        HPDF_Stream s = ((HPDF_PageAttr)p->page->attr)->contents->stream;
+        unsigned char *packed = deflater_take(w->deflate, p->ticket, &len);
         ok = packed && HPDF_Stream_Write(s, packed, (HPDF_UINT)len) == HPDF_OK;
         free(packed);
         if (!ok)
             ok = lib_failed(w, "compressing page content");
-        else if (!write_page(w, page))
+        else if (!write_page(w, p->page))
             ok = false;
     }
     memmove(w->pending, w->pending + i, (w->pending_count - i) * sizeof *w->pending);
     w->pending_count -= i;
-    w->pending_first += i;
     timing_pop();
     return ok;
 }
@@ -934,12 +944,16 @@ static bool write_object(writer *w, void *obj)
     return true;
 }
 
-/* Frees what a written dictionary holds. */
-static void release_dict(HPDF_Dict d)
+/* Frees what a written dictionary holds, but for the entry keep (NULL:
+ * none) that libharu still reads. */
+static void release_dict(HPDF_Dict d, const char *keep)
 {
-    while (d->list->count) {
-        HPDF_DictElement el = HPDF_List_ItemAt(d->list, 0);
-        HPDF_Dict_RemoveElement(d, el->key);
+    for (HPDF_UINT i = 0; i < d->list->count;) {
+        HPDF_DictElement el = HPDF_List_ItemAt(d->list, i);
+        if (keep && strcmp(el->key, keep) == 0)
+            i++;
+        else
+            HPDF_Dict_RemoveElement(d, el->key);
     }
     if (d->stream) {
         HPDF_Stream_Free(d->stream);
@@ -956,8 +970,8 @@ static bool write_image(writer *w, HPDF_Image img)
     if (!write_object(w, img) || (mask && !write_object(w, mask)))
         return false;
     if (mask)
-        release_dict(mask);
-    release_dict(img);
+        release_dict(mask, NULL);
+    release_dict(img, NULL);
     return true;
 }
 
@@ -982,12 +996,27 @@ static bool write_page(writer *w, HPDF_Page page)
         HPDF_Dict annot = HPDF_Array_GetItem(annots, i, HPDF_OCLASS_DICT);
         if (!annot || !write_object(w, annot))
             return w->ok = false;
-        release_dict(annot);
+        release_dict(annot, NULL);
     }
-    release_dict(attr->contents);
-    release_dict(page);
+    release_dict(attr->contents, NULL);
+    release_dict(page, NULL);
     attr->stream = NULL;
     attr->fonts = attr->xobjects = attr->ext_gstates = NULL;
+    return true;
+}
+
+/* The bookmarks of a finished section. Its own count, written at commit,
+ * follows their Next links, which stay. */
+static bool write_bookmarks(writer *w, HPDF_Outline section)
+{
+    HPDF_Outline o = HPDF_Dict_GetItem(section, "First", HPDF_OCLASS_DICT);
+    while (o) {
+        HPDF_Outline next = HPDF_Dict_GetItem(o, "Next", HPDF_OCLASS_DICT);
+        if (!write_object(w, o))
+            return false;
+        release_dict(o, "Next");
+        o = next;
+    }
     return true;
 }
 
@@ -1271,7 +1300,7 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
                 (w->page_count - 1 - first - i) * sizeof *w->pages);
         w->pages[first + i] = page;
         if (!draw_page(w, pl, &pl->pages[i], page) || !compress_page(w, page) ||
-            !store_compressed(w, false))
+            !write_pending(w, false))
             return w->ok = false;
     }
     if (at_front)
@@ -1297,8 +1326,11 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
         if (!add_bookmark(w, parent, bm->title, w->pages[first + bm->page], bm->y_pt + w->oy))
             return w->ok = false;
     }
-    if (parent && parent != w->root)
+    if (parent && parent != w->root) {
         HPDF_Outline_SetOpened(parent, HPDF_FALSE);
+        struct pending *p = ARRAY_PUSH(w->pending, w->pending_count, w->pending_cap);
+        *p = (struct pending){.section = parent};
+    }
     if (w->root)
         HPDF_Outline_SetOpened(w->root, HPDF_TRUE);
     return true;
@@ -1349,7 +1381,7 @@ static bool pdf_writer_commit_untimed(pdf_writer *w)
                               (HPDF_UINT)l.first_number, NULL) != HPDF_OK)
             return w->ok = lib_failed(w, "adding page labels");
     }
-    if (!store_compressed(w, true))
+    if (!write_pending(w, true))
         return w->ok = false;
     bool archive = w->opt.profile == PDF_ARCHIVE;
     if (!pdf_fonts_finalize(w->fonts, archive, w->d))

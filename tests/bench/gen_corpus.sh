@@ -3,6 +3,7 @@
 # deterministically (a seeded Park-Miller generator in awk, so the same
 # seed gives the same bytes on every machine).
 #   small  one A4 issue in 3 columns: 5 articles, ~1,700 words, 6 photos
+#          (three of them across two columns), ~4 pages
 #   large  a volume of 52 such issues (~250 pages)
 #   huge   ten volumes' worth, 520 issues in one compilation (~2,500 pages)
 #   real   ../shared/corpus's published articles as one issue (if present)
@@ -72,7 +73,7 @@ write_issue() {
                 split(p[pick(NR)], w, " ")
                 title = ""
                 for (i = 1; i <= 9 && i in w; i++) title = title (i > 1 ? " " : "") w[i]
-                gsub(/[",.:;]/, "", title)
+                gsub(/[",.:;*_]/, "", title)
                 print "---"
                 print "title: \"" title "\""
                 print "section: Thời sự"
@@ -84,6 +85,8 @@ write_issue() {
                     ph = (k == 1) ? i + 1 : k + 1
                     print "  - file: ../images/photo-" ph ".jpg"
                     print "    caption: \"Ảnh minh họa số " ph " cho bài viết\""
+                    # Lead photos across two columns, as bulletins set them.
+                    if (i == 0 && k % 2 == 1) print "    span: 2"
                 }
                 print "---"
                 print ""

@@ -38,7 +38,7 @@ typedef struct volume {
 
 typedef struct member {
     issue is;
-    template t;
+    size_t layout; /* in the layout cache */
     arena *a;          /* manifest, template, and at the end article titles */
     arena *articles_a; /* the articles, freed once the issue is written */
     size_t first_page; /* volume page number of its page 1 */
@@ -192,31 +192,35 @@ static void free_layout_cache(void)
     layout_count = layout_cap = 0;
 }
 
-static bool load_template(const issue *is, const char *layout, template *t, arena *a, diag *d)
+/* The issue's layout, as an index into the cache: every issue of a volume
+ * shares the one read (and the built-in default, cached under ""). */
+static bool load_layout(const issue *is, size_t *which, arena *a, diag *d)
 {
-    template_default(t);
-    const char *name = layout ? layout : is->layout ? is->layout : "ban-tin";
-    char *path = cli_layout_path(name, layout ? "." : is->dir);
-    bool ok = true;
-    char *real = realpath(path, NULL);
-    for (size_t i = 0; real && i < layout_count; i++)
-        if (strcmp(layouts[i].path, real) == 0) {
-            *t = layouts[i].t;
+    const char *name = is->layout ? is->layout : "ban-tin";
+    char *path = cli_layout_path(name, is->dir);
+    char *real = path_is_regular_file(path) ? realpath(path, NULL) : NULL;
+    if (!real && is->layout) {
+        diag_error(d, is->loc, "layout '%s' not found (looked for %s)", name, path);
+        free(path);
+        return false;
+    }
+    const char *key = real ? real : "";
+    for (size_t i = 0; i < layout_count; i++)
+        if (strcmp(layouts[i].path, key) == 0) {
+            *which = i;
             free(real);
             free(path);
             return true;
         }
-    if (path_is_regular_file(path)) {
-        ok = template_load(t, path, a, d);
-        if (ok && real) {
-            layout_cache *c = ARRAY_PUSH(layouts, layout_count, layout_cap);
-            c->path = real;
-            c->t = *t;
-            real = NULL;
-        }
-    } else if (layout || is->layout) {
-        diag_error(d, is->loc, "layout '%s' not found (looked for %s)", name, path);
-        ok = false;
+    template t;
+    template_default(&t);
+    bool ok = !real || template_load(&t, path, a, d);
+    if (ok) {
+        layout_cache *c = ARRAY_PUSH(layouts, layout_count, layout_cap);
+        c->path = real ? real : xstrdup("");
+        c->t = t;
+        real = NULL;
+        *which = layout_count - 1;
     }
     free(real);
     free(path);
@@ -378,8 +382,9 @@ static page_list *set_issue(setter *st, size_t i, size_t *page)
         return NULL;
     }
     arena *ia = arena_new();
-    st->m[i].t.first_page_number = (int)*page;
-    page_list *pl = flow_issue(&st->m[i].is, &st->m[i].t, st->fonts, st->sh, ia, st->diags[i]);
+    template t = layouts[st->m[i].layout].t;
+    t.first_page_number = (int)*page;
+    page_list *pl = flow_issue(&st->m[i].is, &t, st->fonts, st->sh, ia, st->diags[i]);
     /* counted before it is handed over: the writer frees it once written */
     if (pl)
         *page += pl->count;
@@ -438,7 +443,7 @@ int cmd_compile(int argc, char **argv, diag *d)
         m[i].articles_a = arena_new();
         /* manifests now (to sort the issues); articles as each is set */
         if (!issue_load_manifest(v.issues[i], &m[i].is, m[i].a, d) ||
-            !load_template(&m[i].is, NULL, &m[i].t, va, d))
+            !load_layout(&m[i].is, &m[i].layout, va, d))
             goto done;
     }
     qsort(m, n, sizeof *m, by_number_then_date);
@@ -450,7 +455,7 @@ int cmd_compile(int argc, char **argv, diag *d)
     /* The cover and contents are laid out last (they need every article's
      * page) and inserted in front; the issues are numbered from 1, so
      * nothing they print depends on how long the front matter is. */
-    template front = m[0].t;
+    template front = layouts[m[0].layout].t;
     pdf_options opt = {0};
     opt.profile = PDF_ARCHIVE;
     const char *profile = profile_opt ? profile_opt : v.profile;
@@ -658,7 +663,7 @@ int cmd_compile(int argc, char **argv, diag *d)
             nums[i] = xasprintf("%zu", index[i].page);
             ie[i + 1] = (flow_entry){.role = ROLE_BODY, .text = index[i].title, .right = nums[i]};
         }
-        template back = m[n - 1].t;
+        template back = layouts[m[n - 1].layout].t;
         back.first_page_number = (int)page;
         back.page_number_style = 'D';
         arena *ba = arena_new();

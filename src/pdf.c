@@ -955,6 +955,8 @@ static void release_dict(HPDF_Dict d, const char *keep)
         else
             HPDF_Dict_RemoveElement(d, el->key);
     }
+    if (!d->list->count)
+        HPDF_List_Clear(d->list);
     if (d->stream) {
         HPDF_Stream_Free(d->stream);
         d->stream = NULL;
@@ -1002,6 +1004,8 @@ static bool write_page(writer *w, HPDF_Page page)
     release_dict(page, NULL);
     attr->stream = NULL;
     attr->fonts = attr->xobjects = attr->ext_gstates = NULL;
+    HPDF_GState_Free(page->mmgr, attr->gstate);
+    attr->gstate = NULL;
     return true;
 }
 

@@ -227,6 +227,27 @@ static bool load_layout(const issue *is, size_t *which, arena *a, diag *d)
     return ok;
 }
 
+/* A volume's front or back matter, written page by page as it is set:
+ * the first page opens its bookmark and page-label range. */
+typedef struct matter_sink {
+    pdf_writer *w;
+    const char *section;
+    char label;
+    int first_number;
+    bool in_front;
+} matter_sink;
+
+static bool add_matter_page(void *ctx, const page_list *pl)
+{
+    matter_sink *ms = ctx;
+    bool ok = ms->in_front
+                  ? pdf_writer_add_front(ms->w, pl, ms->section, ms->label, ms->first_number)
+                  : pdf_writer_add(ms->w, pl, ms->section, ms->label, ms->first_number);
+    ms->section = NULL;
+    ms->label = 0;
+    return ok;
+}
+
 static char *issue_label(const issue *is)
 {
     if (!is->year)
@@ -622,17 +643,10 @@ int cmd_compile(int argc, char **argv, diag *d)
                     .right = owned[no++] = xasprintf("%zu", m[i].article_page[k])};
         }
     }
-    arena *fa = arena_new();
-    page_list *fpl = flow_entries(&front, fonts, sh, v.title, fe, nf, fa, d);
+    matter_sink fs = {.w = w, .section = v.contents ? "Mục lục" : NULL, .label = 'r',
+                      .first_number = 1, .in_front = true};
+    ok = flow_entries(&front, fonts, sh, v.title, fe, nf, add_matter_page, &fs, d);
     free(fe);
-    if (!fpl) {
-        arena_free(fa);
-        goto done;
-    }
-
-    ok = pdf_writer_add_front(w, fpl, v.contents ? "Mục lục" : NULL, 'r', 1);
-    flow_free(fpl);
-    arena_free(fa);
     for (size_t i = 0; i < no; i++)
         free(owned[i]);
     free(owned);
@@ -666,11 +680,9 @@ int cmd_compile(int argc, char **argv, diag *d)
         template back = layouts[m[n - 1].layout].t;
         back.first_page_number = (int)page;
         back.page_number_style = 'D';
-        arena *ba = arena_new();
-        page_list *ipl = flow_entries(&back, fonts, sh, v.title, ie, ni + 1, ba, d);
-        ok = ipl && pdf_writer_add(w, ipl, "Chỉ mục", 'D', (int)page);
-        flow_free(ipl);
-        arena_free(ba);
+        matter_sink is = {.w = w, .section = "Chỉ mục", .label = 'D',
+                          .first_number = (int)page};
+        ok = flow_entries(&back, fonts, sh, v.title, ie, ni + 1, add_matter_page, &is, d);
         for (size_t i = 0; i < ni; i++)
             free(nums[i]);
         free(nums);

@@ -1923,9 +1923,39 @@ void flow_free(page_list *pl)
     free(pl);
 }
 
-static page_list *flow_entries_untimed(const template *t, font_set *fonts, shaper *sh,
-                                       const char *folio_title, const flow_entry *entries,
-                                       size_t count, arena *a, diag *d)
+/* Each entry is set in an arena of its own, held by the page it lands on:
+ * a finished page goes to the sink and is freed with its arenas, so the
+ * memory is that of one page however many entries there are. */
+typedef struct page_memory {
+    arena **held;
+    size_t count, cap;
+} page_memory;
+
+/* Hands page `page` to the sink and frees it, with the arenas it holds
+ * but the one of the entry in progress (keep, which moves on). */
+static bool finish_page(flow_ctx *c, size_t page, page_memory *pm, arena *keep,
+                        flow_page_sink *sink, void *ctx)
+{
+    page_list one = {.width_pt = c->pl->width_pt, .height_pt = c->pl->height_pt,
+                     .pages = &c->pl->pages[page], .count = 1, .cap = 1};
+    bool ok = sink(ctx, &one);
+    placed_page *p = &c->pl->pages[page];
+    free(p->items);
+    memset(p, 0, sizeof *p);
+    size_t kept = 0;
+    for (size_t i = 0; i < pm->count; i++) {
+        if (pm->held[i] == keep)
+            pm->held[kept++] = keep;
+        else
+            arena_free(pm->held[i]);
+    }
+    pm->count = kept;
+    return ok;
+}
+
+static bool flow_entries_untimed(const template *t, font_set *fonts, shaper *sh,
+                                 const char *folio_title, const flow_entry *entries,
+                                 size_t count, flow_page_sink *sink, void *ctx, diag *d)
 {
     page_list *pl = xcalloc(1, sizeof *pl);
     pl->width_pt = t->page_width_pt;
@@ -1935,6 +1965,8 @@ static page_list *flow_entries_untimed(const template *t, font_set *fonts, shape
     issue folio = {0};
     folio.title = folio_title;
     folio.path = "(volume)";
+    page_memory pm = {0};
+    arena *a = *ARRAY_PUSH(pm.held, pm.count, pm.cap) = arena_new();
     flow_ctx c = {.is = &folio, .t = &own, .fonts = fonts, .sh = sh, .a = a, .d = d, .pl = pl};
     c.col_width = template_column_width(&own);
     c.text_width = own.page_width_pt - own.margin_inside_pt - own.margin_outside_pt;
@@ -1944,13 +1976,12 @@ static page_list *flow_entries_untimed(const template *t, font_set *fonts, shape
     c.mod_cols = own.columns;
     size_t page;
     double y;
-    if (!resolve_chains(&c) || !new_page(&c, &page, &y)) {
-        flow_free(pl);
-        return NULL;
-    }
-    for (size_t i = 0; i < count; i++) {
+    bool ok = resolve_chains(&c) && new_page(&c, &page, &y);
+    for (size_t i = 0; ok && i < count; i++) {
         const flow_entry *e = &entries[i];
-        if (e->new_page && i > 0 && !new_page(&c, &page, &y))
+        a = c.a = *ARRAY_PUSH(pm.held, pm.count, pm.cap) = arena_new();
+        if (e->new_page && i > 0 &&
+            !(ok = finish_page(&c, page, &pm, a, sink, ctx) && new_page(&c, &page, &y)))
             break;
         if (e->space_before_pt && y > c.text_top + 0.01)
             y += e->space_before_pt;
@@ -1973,7 +2004,8 @@ static page_list *flow_entries_untimed(const template *t, font_set *fonts, shape
         own.styles[e->role].align = saved_align;
         item_list l = {0};
         push_lines(&c, &l, e->role, st, true);
-        if (y + list_height(&l) > c.text_bottom && !new_page(&c, &page, &y)) {
+        if (y + list_height(&l) > c.text_bottom &&
+            !(ok = finish_page(&c, page, &pm, a, sink, ctx) && new_page(&c, &page, &y))) {
             free(l.items);
             break;
         }
@@ -1995,14 +2027,21 @@ static page_list *flow_entries_untimed(const template *t, font_set *fonts, shape
         }
         free(l.items);
     }
-    return pl;
+    if (ok)
+        ok = finish_page(&c, page, &pm, NULL, sink, ctx);
+    for (size_t i = 0; i < pm.count; i++)
+        arena_free(pm.held[i]);
+    free(pm.held);
+    flow_free(pl);
+    return ok;
 }
 
-page_list *flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
-                        const flow_entry *entries, size_t count, arena *a, diag *d)
+bool flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
+                  const flow_entry *entries, size_t count, flow_page_sink *sink, void *ctx,
+                  diag *d)
 {
     timing_push(STAGE_LAYOUT);
-    page_list * result = flow_entries_untimed(t, fonts, sh, folio_title, entries, count, a, d);
+    bool result = flow_entries_untimed(t, fonts, sh, folio_title, entries, count, sink, ctx, d);
     timing_pop();
     return result;
 }

@@ -125,10 +125,17 @@ typedef struct flow_entry {
     bool centre;
 } flow_entry;
 
+/* Takes each page of flow_entries as soon as it is set: pl holds that one
+ * page and is valid during the call only. false stops the layout. */
+typedef bool flow_page_sink(void *ctx, const page_list *pl);
 /* Sets entries on as many pages as they need, in t's page format and
- * styles, with folio_title as the running head and t's page numbering. */
-page_list *flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
-                        const flow_entry *entries, size_t count, arena *a, diag *d);
+ * styles, with folio_title as the running head and t's page numbering,
+ * handing the pages to sink one by one (a volume's contents and index:
+ * memory stays that of a page however long they are). false after
+ * recording an error, or when the sink said stop. */
+bool flow_entries(const template *t, font_set *fonts, shaper *sh, const char *folio_title,
+                  const flow_entry *entries, size_t count, flow_page_sink *sink, void *ctx,
+                  diag *d);
 
 /* Lower-case roman numeral (malloc'd). */
 char *flow_roman(long n);

@@ -42,6 +42,7 @@ struct pdf_writer {
     double ox, oy; /* where the trim sits on the sheet (print: bleed and marks) */
     HPDF_Page *pages;
     size_t page_count, page_cap;
+    size_t front_count; /* pages put in front (pdf_writer_add_front) */
     image_size *sizes; /* screen: how large each photo is shown */
     char *root_title;  /* a volume: the bookmark every section hangs under */
     HPDF_Outline root;
@@ -1275,8 +1276,9 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
 {
     if (!w->ok)
         return false;
-    at_front = at_front && w->page_count > 0;
-    size_t first = at_front ? 0 : w->page_count;
+    /* In front: after the front pages added so far, before the others. */
+    at_front = at_front && w->page_count > w->front_count;
+    size_t first = at_front ? w->front_count : w->page_count;
     /* Screen: how large each photo is shown, for downsampling. */
     for (size_t p = 0; p < pl->count; p++)
         for (size_t i = 0; i < pl->pages[p].count; i++) {
@@ -1295,8 +1297,8 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
                 w->sizes[k].width_pt = it->u.image.width_pt;
         }
     for (size_t i = 0; i < pl->count; i++) {
-        /* In front: before the page that was first when we started. */
-        HPDF_Page page = at_front ? HPDF_InsertPage(w->doc, w->pages[i]) : HPDF_AddPage(w->doc);
+        HPDF_Page page =
+            at_front ? HPDF_InsertPage(w->doc, w->pages[first + i]) : HPDF_AddPage(w->doc);
         if (!page)
             return w->ok = lib_failed(w, "adding a page");
         ARRAY_PUSH(w->pages, w->page_count, w->page_cap);
@@ -1307,16 +1309,19 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
             !write_pending(w, false))
             return w->ok = false;
     }
-    if (at_front)
+    if (at_front) {
+        w->front_count += pl->count;
         for (size_t i = 0; i < w->label_count; i++)
-            w->labels[i].first_index += pl->count;
+            if (w->labels[i].first_index >= first)
+                w->labels[i].first_index += pl->count;
+    }
     if (label_style && pl->count)
         *ARRAY_PUSH(w->labels, w->label_count, w->label_cap) =
             (page_label){first, label_style, label_first};
     if (w->root_title && !w->root && pl->count &&
         !(w->root = add_bookmark(w, NULL, w->root_title, w->pages[first], pl->height_pt + w->oy)))
         return w->ok = false;
-    if (at_front && w->root && pl->count &&
+    if (at_front && first == 0 && w->root && pl->count &&
         !bookmark_point(w, w->root, w->pages[0], pl->height_pt + w->oy))
         return w->ok = false;
     HPDF_Outline parent = w->root;

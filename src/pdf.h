@@ -49,8 +49,9 @@ pdf_writer *pdf_writer_new(const pdf_options *opt, font_set *fonts, const char *
 bool pdf_writer_add(pdf_writer *w, const page_list *pl, const char *section, char label_style,
                     int label_first);
 /* Like pdf_writer_add, but the pages go before every page added so far
- * (a volume's cover and contents, known only once the issues are set);
- * their section bookmark becomes the first under the root. */
+ * with pdf_writer_add (a volume's cover and contents, known only once the
+ * issues are set), after those already put in front; a section bookmark
+ * becomes the first under the root. */
 bool pdf_writer_add_front(pdf_writer *w, const page_list *pl, const char *section,
                           char label_style, int label_first);
 size_t pdf_writer_page_count(const pdf_writer *w);

@@ -2,7 +2,8 @@
 # Keeps the benchmark from rotting: the generator's `small` corpus is
 # deterministic, builds, and its PDF passes the output checks (structure,
 # embedded Identity-H fonts, the six photos stored once each at full size,
-# every paragraph's text back out of the PDF).
+# every paragraph's text back out of the PDF); the `large` volume compiles
+# with its multi-page contents and index whole and in order.
 # Usage: sh tests/e2e/test_bench_corpus.sh BULLETIN WORKDIR
 set -u
 BIN=$1
@@ -50,3 +51,48 @@ missing=$(awk 'NR == FNR { text = text $0; next } index(text, $0) == 0 { m++ } E
     "$WD/text" "$WD/paras")
 [ "$missing" -eq 0 ] && [ -s "$WD/paras" ] && ok bench-small-text ||
     nok bench-small-text "$missing paragraphs not found in the PDF text"
+
+# The large volume: its contents and index run over several pages, set and
+# written one page at a time; they must come out whole and in order.
+sh $GEN large "$WD/large" 7 >/dev/null || nok bench-large-generate "generator failed"
+VOL=$WD/large.pdf
+if "$BIN" compile "$WD/large/volume.yaml" -o "$VOL" 2>"$WD/large.err"; then
+    # Front pages: the roman range, before the first issue's page 1.
+    front=$(qpdf --json --json-key=pagelabels "$VOL" | tr -d ' \n' |
+        sed -n 's/.*"index":\([0-9]*\),"label":{"\/S":"\/D","\/St":1}.*/\1/p')
+    total=$(pdfinfo "$VOL" | sed -n 's/^Pages: *//p')
+    # Issue headings of the contents, in the order they are printed.
+    pdftotext -f 2 -l "$front" "$VOL" - | grep -o '^Số [0-9]*' | sed 's/Số //' >"$WD/toc-order"
+    seq 1 52 >"$WD/toc-want"
+    if [ "${front:-0}" -ge 3 ] && cmp -s "$WD/toc-order" "$WD/toc-want"; then
+        ok bench-large-contents-pages
+    else
+        nok bench-large-contents-pages "front $front, issues listed: $(tr '\n' ' ' <"$WD/toc-order" | cut -c1-80)"
+    fi
+    # The contents' last line points at the page where that article starts.
+    last=$(pdftotext -layout -f "$front" -l "$front" "$VOL" - | grep -E '[0-9]+ *$' | tail -1)
+    title=$(printf '%s\n' "$last" | sed 's/  *[0-9]* *$//; s/^ *//')
+    label=$(printf '%s\n' "$last" | grep -o '[0-9]* *$' | tr -d ' ')
+    pg=$((front + label))
+    if [ -n "$title" ] && pdftotext -f "$pg" -l "$pg" "$VOL" - | tr '\n' ' ' | grep -q -F "$title"; then
+        ok bench-large-contents-target
+    else
+        nok bench-large-contents-target "'$title' not on page $label (sheet $pg)"
+    fi
+    # The index: 260 titles over several pages at the back, under its own
+    # bookmark, the last of the root's 54 (contents, 52 issues, index).
+    first_ix=$(pdftotext "$VOL" - | awk -v RS='\f' '/CHỈ MỤC BÀI VIẾT/ { print NR; exit }')
+    grep -h '^title:' "$WD"/large/articles/*.md | sed 's/^title: "//; s/"$//' | sort -u >"$WD/titles"
+    n_ix=$(pdftotext -f "${first_ix:-1}" -l "$total" "$VOL" - | grep -c -x -F -f "$WD/titles")
+    kids=$(qpdf --json --json-key=outlines "$VOL" | grep -c '^          "title"')
+    lastkid=$(qpdf --json --json-key=outlines "$VOL" | grep '^          "title"' | tail -1)
+    if [ "$((total - ${first_ix:-total}))" -ge 1 ] && [ "$n_ix" -eq 260 ] && [ "$kids" -eq 54 ] &&
+        printf '%s' "$lastkid" | grep -q 'Chỉ mục'; then
+        ok bench-large-index-pages
+    else
+        nok bench-large-index-pages "index from sheet $first_ix of $total, $n_ix titles, $kids bookmarks, last $lastkid"
+    fi
+    qpdf --check "$VOL" >/dev/null 2>&1 && ok bench-large-qpdf || nok bench-large-qpdf "qpdf --check failed"
+else
+    nok bench-large-compiles "$(grep error "$WD/large.err" | head -2)"
+fi

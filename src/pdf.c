@@ -945,19 +945,14 @@ static bool write_object(writer *w, void *obj)
     return true;
 }
 
-/* Frees what a written dictionary holds, but for the entry keep (NULL:
- * none) that libharu still reads. */
-static void release_dict(HPDF_Dict d, const char *keep)
+/* Frees what a written dictionary holds. */
+static void release_dict(HPDF_Dict d)
 {
-    for (HPDF_UINT i = 0; i < d->list->count;) {
-        HPDF_DictElement el = HPDF_List_ItemAt(d->list, i);
-        if (keep && strcmp(el->key, keep) == 0)
-            i++;
-        else
-            HPDF_Dict_RemoveElement(d, el->key);
+    while (d->list->count) {
+        HPDF_DictElement el = HPDF_List_ItemAt(d->list, 0);
+        HPDF_Dict_RemoveElement(d, el->key);
     }
-    if (!d->list->count)
-        HPDF_List_Clear(d->list);
+    HPDF_List_Clear(d->list);
     if (d->stream) {
         HPDF_Stream_Free(d->stream);
         d->stream = NULL;
@@ -973,8 +968,8 @@ static bool write_image(writer *w, HPDF_Image img)
     if (!write_object(w, img) || (mask && !write_object(w, mask)))
         return false;
     if (mask)
-        release_dict(mask, NULL);
-    release_dict(img, NULL);
+        release_dict(mask);
+    release_dict(img);
     return true;
 }
 
@@ -999,10 +994,10 @@ static bool write_page(writer *w, HPDF_Page page)
         HPDF_Dict annot = HPDF_Array_GetItem(annots, i, HPDF_OCLASS_DICT);
         if (!annot || !write_object(w, annot))
             return w->ok = false;
-        release_dict(annot, NULL);
+        release_dict(annot);
     }
-    release_dict(attr->contents, NULL);
-    release_dict(page, NULL);
+    release_dict(attr->contents);
+    release_dict(page);
     attr->stream = NULL;
     attr->fonts = attr->xobjects = attr->ext_gstates = NULL;
     HPDF_GState_Free(page->mmgr, attr->gstate);
@@ -1010,17 +1005,24 @@ static bool write_page(writer *w, HPDF_Page page)
     return true;
 }
 
-/* The bookmarks of a finished section. Its own count, written at commit,
- * follows their Next links, which stay. */
+/* The bookmarks (leaves) of a finished, closed section. libharu would
+ * count them at commit by following their Next links; the count is set
+ * now instead, so nothing of them but their number need stay. */
 static bool write_bookmarks(writer *w, HPDF_Outline section)
 {
     HPDF_Outline o = HPDF_Dict_GetItem(section, "First", HPDF_OCLASS_DICT);
-    while (o) {
+    int count = 0;
+    for (; o; count++) {
         HPDF_Outline next = HPDF_Dict_GetItem(o, "Next", HPDF_OCLASS_DICT);
-        if (!write_object(w, o))
-            return false;
-        release_dict(o, "Next");
+        if (HPDF_Dict_GetItem(o, "First", HPDF_OCLASS_DICT) || !write_object(w, o))
+            return lib_failed(w, "writing the bookmarks");
+        release_dict(o);
         o = next;
+    }
+    if (count) {
+        if (HPDF_Dict_AddNumber(section, "Count", -count) != HPDF_OK)
+            return lib_failed(w, "writing the bookmarks");
+        section->before_write_fn = NULL;
     }
     return true;
 }

@@ -79,6 +79,11 @@ order=$(grep -o '"title": "Số [0-9]' "$WD/outlines.json" | tr -d '\n')
 [ "$tree" = "1 5 15" ] && [ "$order" = '"title": "Số 1"title": "Số 2"title": "Số 3' ] && ok bookmark-tree ||
     nok bookmark-tree "levels $tree, order $order"
 
+# Each issue's bookmark is closed over its five articles (/Count -5): the
+# count is set when the articles' bookmarks are written out early.
+closed=$(qpdf --qdf --object-streams=disable "$WD/vol.pdf" - 2>/dev/null | grep -a -c '^  /Count -5$')
+[ "$closed" -eq 3 ] && ok bookmark-counts || nok bookmark-counts "$closed issue bookmarks with /Count -5"
+
 # One subset per face for the whole volume.
 dups=$(pdffonts "$WD/vol.pdf" 2>/dev/null | sed '1,2d' | awk '{ sub(/^[A-Z]{6}\+/, "", $1); print $1 }' | sort | uniq -d)
 nf=$(pdffonts "$WD/vol.pdf" 2>/dev/null | sed '1,2d' | wc -l)

@@ -80,6 +80,11 @@ typedef struct flow_ctx {
     /* The rest of the article ends on this page: pull quotes that close it
      * go to the foot of its last columns first, and the text flows above. */
     bool closing_region;
+    /* A float of foot_list that would otherwise be left alone for the next
+     * page: at the foot of the region's last columns, text flowing above
+     * (NULL: none). */
+    const item_list *foot_list;
+    size_t foot_float;
     struct set_cache *set_cache; /* paragraphs already set, see set_paragraph */
 } flow_ctx;
 
@@ -760,7 +765,7 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
     for (int k = 0; k < ncols; k++)
         foot[k] = top;
     double trial_bot[12];
-    memcpy(trial_bot, bot, sizeof trial_bot);
+    memcpy(trial_bot, bot, ncols * sizeof *bot);
     bool fits = true;
     for (size_t i = tail; i < l->count && fits; i++) {
         const item *it = &l->items[i];
@@ -792,6 +797,32 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
         }
         for (int k = first; k < ncols; k++)
             bot[k] = ytop;
+    }
+    /* The float kept with its article's last lines (see float_to_foot). */
+    bool foot_placed = false;
+    if (c->foot_list == l) {
+        const item *it = &l->items[c->foot_float];
+        size_t waiting = SIZE_MAX; /* its place in pending */
+        for (size_t i = 0; i < st->pending_count; i++)
+            if (st->pending[i] == c->foot_float)
+                waiting = i;
+        int first = ncols - it->span;
+        double ytop = foot_room(bot, first, it->span) - it->height;
+        if ((waiting != SIZE_MAX || c->foot_float >= st->next) && first >= 0 && ytop >= top) {
+            if (waiting != SIZE_MAX)
+                memmove(&st->pending[waiting], &st->pending[waiting + 1],
+                        (--st->pending_count - waiting) * sizeof *st->pending);
+            if (page != SIZE_MAX) {
+                emit_float(c, page, it, col_x(c, c->mod_first + first), ytop);
+                skip_rules(c, c->mod_first + first, it->span, ytop, ytop + it->height);
+            }
+            for (int k = first; k < ncols; k++) {
+                if (foot[k] < ytop + it->height)
+                    foot[k] = ytop + it->height;
+                bot[k] = ytop;
+            }
+            foot_placed = waiting == SIZE_MAX;
+        }
     }
     size_t tail_end = tail; /* items from here on are placed already */
     double deepest = 0;
@@ -841,6 +872,10 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
 
         while (st->next < tail_end) {
             const item *it = &l->items[st->next];
+            if (foot_placed && st->next == c->foot_float) {
+                st->next++;
+                continue;
+            }
             if (it->kind == ITEM_GAP) {
                 if (!at_top) {
                     if (y + it->height > bottom + eps)
@@ -977,6 +1012,43 @@ static double fill_region(flow_ctx *c, const item_list *l, fill_state *st, doubl
 static bool region_done(const item_list *l, const fill_state *st)
 {
     return st->next >= l->count && st->pending_count == 0;
+}
+
+/* When all that the rest of an article would leave for the next page is
+ * one photo or quote, it would stand alone there, above the next article.
+ * Instead it goes to the foot of the region's last columns and the text
+ * flows above it (its last lines over to the next page if need be).
+ * trial is what filling the page without it left; on success it and depth
+ * become what filling with it leaves. Returns whether the article then
+ * ends on this page. */
+static bool float_to_foot(flow_ctx *c, const item_list *l, const fill_state *from, double y,
+                          fill_state *trial, double *depth)
+{
+    size_t floats = trial->pending_count, idx = floats ? trial->pending[0] : SIZE_MAX;
+    for (size_t i = trial->next; i < l->count; i++) {
+        if (l->items[i].kind == ITEM_LINE)
+            return false;
+        if (l->items[i].kind == ITEM_FIGURE) {
+            floats++;
+            idx = i;
+        }
+    }
+    if (floats != 1)
+        return false;
+    c->foot_list = l;
+    c->foot_float = idx;
+    fill_state t = *from;
+    double d = fill_region(c, l, &t, y, c->text_bottom, SIZE_MAX, NULL);
+    bool at_foot = t.next > idx;
+    for (size_t i = 0; i < t.pending_count; i++)
+        at_foot = at_foot && t.pending[i] != idx;
+    if (!at_foot) {
+        c->foot_list = NULL;
+        return false;
+    }
+    *trial = t;
+    *depth = d;
+    return region_done(l, &t);
 }
 
 /* ---- Pages ----------------------------------------------------------- */
@@ -1386,6 +1458,8 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
         size_t blocker = 0;
         bool wait = !done_here && (page_reserved(c, c->pl->count + 1, jb->index, &blocker) ||
                                    next_fits_beside(c, jb, &blocker));
+        if (!done_here && !wait)
+            done_here = float_to_foot(c, &jb->body, &jb->st, y, &trial, &depth);
         if (done_here) {
             /* Again with closing quotes at the foot of the last columns. */
             c->closing_region = true;
@@ -1428,6 +1502,7 @@ static job_result continue_job(flow_ctx *c, job *jb, size_t *page, double y, dou
                 bottoms[c->mod_cols - 1] -= jump_height(c);
             used = fill_columns(c, &jb->body, &jb->st, y, bottoms, *page, NULL);
         }
+        c->foot_list = NULL;
         draw_column_rules(c, *page, region_top, used);
         if (c->t->column_rules && c->mod_first > 0) {
             double rx = x - c->t->gutter_pt / 2;

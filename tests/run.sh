@@ -36,7 +36,7 @@ for s in tests/e2e/*.sh; do
     run "$(basename "$s" .sh)" sh "$s" "$bin" "$work/e2e"
 done
 
-grep '^not ok' "$log" || true
+grep -a '^not ok' "$log" || true
 passed=$(grep '^ok' "$log" | grep -vc '# SKIP')
 skipped=$(grep '^ok' "$log" | grep -c '# SKIP')
 failed=$(grep -c '^not ok' "$log")

@@ -88,6 +88,18 @@ while read -r name w h mt mb mi mo cols gut; do
                   if (n > 6) { printf "p%d column %d is %.1f lines short; ", p, k2 + 1, n } } }' \
         "$WD/$name.images" "$WD/$name.words")
     [ -z "$short" ] && ok "pages-filled-$name" || nok "pages-filled-$name" "$short"
+    # The pull quote shares its page with the paragraphs around it in the
+    # article, never standing alone above the next article.
+    pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
+    near=none
+    for p in $(seq 1 "$pages"); do
+        t=$(pdftotext -f "$p" -l "$p" "$pdf" - 2>/dev/null | tr '\n' ' ')
+        case $t in
+        *"Cải cách hành chính không nằm"*)
+            case $t in *"Bùi Văn Thắng"*"14.326"* | *"14.326"*"Bùi Văn Thắng"*) near=yes ;; *) near="p$p without its paragraphs" ;; esac ;;
+        esac
+    done
+    [ "$near" = yes ] && ok "quote-with-its-text-$name" || nok "quote-with-its-text-$name" "$near"
 done <<'LAYOUTS'
 ban-tin 538.58 765.35 14 16 14 14 3 5
 a4-3-cot 595.28 841.89 16 18 15 15 3 6

@@ -215,13 +215,24 @@ if "$BIN" build "$ISSUE/issue.yaml" -o "$PDF" >/dev/null 2>"$WD/build.err"; then
         nok build-imported-photos "want the 2 imported photos: $(pdfimages -list "$PDF" | tail -n +3 | wc -l)"
     # Every paragraph of every imported article is in the PDF text,
     # compared without whitespace, running heads and folios taken out.
-    pdftotext -enc UTF-8 "$PDF" - 2>/dev/null | tr -d '\f' |
-        grep -v -x -e 'Bản tin nhập bài' -e 'BẢN TIN NHẬP BÀI' -e 'Số 3.*2021' -e '[0-9]*' |
+    # The text in the order it is drawn (-raw: column by column, as set,
+    # whatever pdftotext's reading order makes of floats and photos); pull
+    # quotes, which a paragraph may flow around, are found and taken out
+    # first.
+    pdftotext -raw -enc UTF-8 "$PDF" - 2>/dev/null | tr -d '\f' |
+        grep -v -x -e 'Bản tin nhập bài' -e 'BẢN TIN NHẬP BÀI' -e '.*Số 3.*2021' -e '[0-9]*' |
         sed "s/$NBSP//g" | tr -d ' \n\t' >"$WD/text"
     cat "$ISSUE"/articles/*.md | awk '/^---/ { fm = !fm; next } !fm && NF' |
-        sed -e 's/^## //; s/^> //; s/^- //; s/^[0-9]*\. //; s/\*//g; s/\\//g' -e "s/$NBSP//g" | tr -d ' \t' >"$WD/paras"
-    missing=$(awk 'NR == FNR { text = text $0; next } index(text, $0) == 0 { m++; print > "/dev/stderr" } END { print m + 0 }' \
-        "$WD/text" "$WD/paras" 2>"$WD/missing")
+        sed -e 's/^## //; s/^> /QUOTE:/; s/^- //; s/^[0-9]*\. //; s/\*//g; s/\\//g' -e "s/$NBSP//g" |
+        tr -d ' \t' >"$WD/paras"
+    missing=$(awk 'NR == FNR { text = text $0; next }
+        /^QUOTE:/ { q = substr($0, 7); i = index(text, q)
+                    if (i) text = substr(text, 1, i - 1) substr(text, i + length(q))
+                    else { m++; print > "/dev/stderr" }
+                    next }
+        { para[++n] = $0 }
+        END { for (k = 1; k <= n; k++) if (index(text, para[k]) == 0) { m++; print para[k] > "/dev/stderr" }
+              print m + 0 }' "$WD/text" "$WD/paras" 2>"$WD/missing")
     [ "$missing" -eq 0 ] && [ -s "$WD/paras" ] && ok build-imported-text ||
         nok build-imported-text "$missing paragraphs not in the PDF: $(head -c 120 "$WD/missing")"
 else

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +321,44 @@ static const char *write_failure(void)
     return errno ? strerror(errno) : "the write failed";
 }
 
+/* The temporary file being written, removed if the program is
+ * interrupted (SIGINT, SIGTERM, SIGHUP) so that no .bulletin-* is left
+ * behind; one at a time. */
+static char interrupted_tmp[4096];
+static volatile sig_atomic_t have_interrupted_tmp;
+
+static void remove_tmp_and_die(int sig)
+{
+    if (have_interrupted_tmp)
+        unlink(interrupted_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void watch_tmp(const char *path)
+{
+    if (!path || strlen(path) >= sizeof interrupted_tmp || have_interrupted_tmp)
+        return;
+    strcpy(interrupted_tmp, path);
+    have_interrupted_tmp = 1;
+    struct sigaction sa = {0};
+    sa.sa_handler = remove_tmp_and_die;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old;
+        /* Leave alone a signal the caller ignores (nohup). */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static void unwatch_tmp(const char *path)
+{
+    if (have_interrupted_tmp && path && strcmp(path, interrupted_tmp) == 0)
+        have_interrupted_tmp = 0;
+}
+
 struct atomic_file {
     char *path;
     char *tmp;  /* beside path; NULL for a target that is not a regular file */
@@ -353,6 +392,8 @@ atomic_file *atomic_file_open(const char *path, char **error)
         f->fd = mkstemp(f->tmp);
         if (f->fd < 0)
             *error = xasprintf("cannot create a file in '%s': %s", dir, strerror(errno));
+        else
+            watch_tmp(f->tmp);
     }
     free(dir);
     if (f->fd < 0) {
@@ -389,6 +430,7 @@ void atomic_file_abort(atomic_file *f)
         close(f->fd);
     if (f->tmp)
         unlink(f->tmp);
+    unwatch_tmp(f->tmp);
     free(f->tmp);
     free(f->path);
     free(f);
@@ -433,6 +475,7 @@ char *atomic_file_commit(atomic_file *f)
     } else {
         int fd = f->fd;
         f->fd = -1;
+        unwatch_tmp(f->tmp); /* about to become the file itself */
         if (close(fd) != 0)
             error = xasprintf("cannot write '%s': %s", f->path, strerror(errno));
         else if (rename(f->tmp, f->path) != 0)

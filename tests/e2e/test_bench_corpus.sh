@@ -96,3 +96,36 @@ if "$BIN" compile "$WD/large/volume.yaml" -o "$VOL" 2>"$WD/large.err"; then
 else
     nok bench-large-compiles "$(grep error "$WD/large.err" | head -2)"
 fi
+
+# Interrupted while pages are being written (SIGTERM; a background job
+# here ignores SIGINT, as POSIX has it): the temporary file
+# goes too, and the exit status says so.
+if [ -f "$WD/large/volume.yaml" ]; then
+    seen=no
+    for try in 1 2 3; do
+        "$BIN" compile "$WD/large/volume.yaml" -o "$WD/interrupted.pdf" 2>/dev/null &
+        pid=$!
+        i=0
+        while [ $i -lt 1000 ] && kill -0 $pid 2>/dev/null; do
+            if ls "$WD"/.bulletin-* >/dev/null 2>&1; then
+                seen=yes
+                kill -TERM $pid
+                break
+            fi
+            sleep 0.002
+            i=$((i + 1))
+        done
+        wait $pid
+        st=$?
+        [ $seen = yes ] && break
+        rm -f "$WD/interrupted.pdf"
+    done
+    left=$(ls -a "$WD" | grep '^\.bulletin-' | head -2 | tr '\n' ' ')
+    if [ $seen = no ]; then
+        echo "ok - interrupted-leaves-nothing # SKIP the build always finished first"
+    elif [ $st -eq 143 ] && [ -z "$left" ] && [ ! -e "$WD/interrupted.pdf" ]; then
+        ok interrupted-leaves-nothing
+    else
+        nok interrupted-leaves-nothing "exit $st, left: $left $(ls "$WD"/interrupted.pdf 2>/dev/null)"
+    fi
+fi

@@ -798,9 +798,10 @@ static double fill_columns(flow_ctx *c, const item_list *l, fill_state *st, doub
         for (int k = first; k < ncols; k++)
             bot[k] = ytop;
     }
-    /* The float kept with its article's last lines (see float_to_foot). */
+    /* The float kept with its article's last lines (see float_to_foot),
+     * unless it closes the article and went to the foot above already. */
     bool foot_placed = false;
-    if (c->foot_list == l) {
+    if (c->foot_list == l && c->foot_float < tail) {
         const item *it = &l->items[c->foot_float];
         size_t waiting = SIZE_MAX; /* its place in pending */
         for (size_t i = 0; i < st->pending_count; i++)

@@ -1019,11 +1019,13 @@ static bool write_bookmarks(writer *w, HPDF_Outline section)
         release_dict(o);
         o = next;
     }
+    HPDF_Number n = HPDF_Dict_GetItem(section, "Count", HPDF_OCLASS_NUMBER);
+    if (!n)
+        return lib_failed(w, "writing the bookmarks");
     if (count) {
-        if (HPDF_Dict_AddNumber(section, "Count", -count) != HPDF_OK)
-            return lib_failed(w, "writing the bookmarks");
+        n->value = -count;
         section->before_write_fn = NULL;
-    }
+    } /* else libharu drops the entry, as for any leaf */
     return true;
 }
 
@@ -1278,9 +1280,10 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
 {
     if (!w->ok)
         return false;
-    /* In front: after the front pages added so far, before the others. */
-    at_front = at_front && w->page_count > w->front_count;
+    /* In front: after the front pages added so far, before the others
+     * (inserted before the first of those, if there are any). */
     size_t first = at_front ? w->front_count : w->page_count;
+    bool insert = at_front && w->page_count > w->front_count;
     /* Screen: how large each photo is shown, for downsampling. */
     for (size_t p = 0; p < pl->count; p++)
         for (size_t i = 0; i < pl->pages[p].count; i++) {
@@ -1300,7 +1303,7 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
         }
     for (size_t i = 0; i < pl->count; i++) {
         HPDF_Page page =
-            at_front ? HPDF_InsertPage(w->doc, w->pages[first + i]) : HPDF_AddPage(w->doc);
+            insert ? HPDF_InsertPage(w->doc, w->pages[first + i]) : HPDF_AddPage(w->doc);
         if (!page)
             return w->ok = lib_failed(w, "adding a page");
         ARRAY_PUSH(w->pages, w->page_count, w->page_cap);
@@ -1339,6 +1342,11 @@ static bool add_pages(pdf_writer *w, const page_list *pl, const char *section, c
     }
     if (parent && parent != w->root) {
         HPDF_Outline_SetOpened(parent, HPDF_FALSE);
+        /* Its count is known when its bookmarks are written; the entry is
+         * made now, so that its place among the section's keys (the next
+         * section adds Next) does not depend on the deflater's timing. */
+        if (HPDF_Dict_AddNumber(parent, "Count", 0) != HPDF_OK)
+            return w->ok = lib_failed(w, "adding a bookmark");
         struct pending *p = ARRAY_PUSH(w->pending, w->pending_count, w->pending_cap);
         *p = (struct pending){.section = parent};
     }

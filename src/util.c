@@ -362,6 +362,7 @@ static void unwatch_tmp(const char *path)
 struct atomic_file {
     char *path;
     char *tmp;  /* beside path; NULL for a target that is not a regular file */
+    char *tmpdir; /* that target's: where the anonymous copy is */
     int fd;     /* the temporary file */
     bool failed;
     int saved_errno;
@@ -378,7 +379,8 @@ atomic_file *atomic_file_open(const char *path, char **error)
     if (direct) {
         /* An anonymous file, copied to the target at commit. */
         const char *tmpdir = getenv("TMPDIR");
-        char *name = xasprintf("%s/.bulletin-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+        f->tmpdir = xstrdup(tmpdir && *tmpdir ? tmpdir : "/tmp");
+        char *name = xasprintf("%s/.bulletin-XXXXXX", f->tmpdir);
         f->fd = mkstemp(name);
         if (f->fd >= 0)
             unlink(name);
@@ -398,6 +400,7 @@ atomic_file *atomic_file_open(const char *path, char **error)
     free(dir);
     if (f->fd < 0) {
         free(f->tmp);
+        free(f->tmpdir);
         free(f->path);
         free(f);
         return NULL;
@@ -432,6 +435,7 @@ void atomic_file_abort(atomic_file *f)
         unlink(f->tmp);
     unwatch_tmp(f->tmp);
     free(f->tmp);
+    free(f->tmpdir);
     free(f->path);
     free(f);
 }
@@ -463,7 +467,11 @@ static bool copy_out(int from, const char *path)
 char *atomic_file_commit(atomic_file *f)
 {
     char *error = NULL;
-    if (f->failed) {
+    if (f->failed && !f->tmp) {
+        errno = f->saved_errno;
+        error = xasprintf("cannot write '%s': the temporary copy in '%s' failed: %s", f->path,
+                          f->tmpdir, write_failure());
+    } else if (f->failed) {
         errno = f->saved_errno;
         error = xasprintf("cannot write '%s': %s", f->path, write_failure());
     } else if (!f->tmp) {
@@ -475,7 +483,6 @@ char *atomic_file_commit(atomic_file *f)
     } else {
         int fd = f->fd;
         f->fd = -1;
-        unwatch_tmp(f->tmp); /* about to become the file itself */
         if (close(fd) != 0)
             error = xasprintf("cannot write '%s': %s", f->path, strerror(errno));
         else if (rename(f->tmp, f->path) != 0)
@@ -489,6 +496,7 @@ char *atomic_file_commit(atomic_file *f)
                 close(dfd);
             }
             free(dir);
+            unwatch_tmp(f->tmp); /* an interrupt before this unlinks nothing */
             free(f->tmp);
             f->tmp = NULL; /* renamed: nothing to remove */
         }

@@ -184,4 +184,36 @@ if [ -x "$CONVERT" ]; then
 else
     nok image-formats "ImageMagick (/usr/bin/convert) is missing; run make deps"
 fi
+
+# A pull quote that closes an article, at lengths where the article ends
+# near a page foot: the quote is set once, whether it goes to the foot of
+# the last columns or takes the last lines over to the next page with it.
+Q=$WD/closing
+dup=""
+for n in 10 12 28 30; do
+    rm -rf "$Q" && mkdir -p "$Q/articles"
+    printf 'title: Thử\nnumber: 1\ndate: 2021-04-22\nlayout: ban-tin\narticles:\n  - articles/a.md\n  - articles/b.md\n' >"$Q/issue.yaml"
+    {
+        printf -- '---\ntitle: "Bài thứ nhất về cải cách"\nbyline: Nguyễn Văn A\n---\n\n'
+        i=1
+        while [ $i -le $n ]; do
+            printf 'Đoạn %d. Năm 2020, bộ phận một cửa của huyện tiếp nhận 14.326 hồ sơ, giải quyết đúng và trước hạn 99,2%%; số thư xin lỗi giảm từ 86 thư năm 2019 xuống còn 21 thư. Hơn 95%% lượt đánh giá ở mức hài lòng và rất hài lòng của người dân địa phương.\n\n' $i
+            i=$((i + 1))
+        done
+        printf '> “Câu trích dẫn khép bài số %d.”\n' "$n"
+    } >"$Q/articles/a.md"
+    {
+        printf -- '---\ntitle: "Bài thứ hai"\n---\n\n'
+        for i in 1 2 3 4 5 6; do
+            printf 'Văn bản bài hai %d, tiếp tục với nội dung bình thường để lấp đầy cột báo trong trang.\n\n' $i
+        done
+    } >"$Q/articles/b.md"
+    if "$BIN" build "$Q/issue.yaml" -o "$Q/o.pdf" 2>/dev/null; then
+        k=$(pdftotext "$Q/o.pdf" - | grep -c "khép bài số $n")
+        [ "$k" -eq 1 ] || dup="$dup $n paragraphs: $k times;"
+    else
+        dup="$dup $n paragraphs: no PDF;"
+    fi
+done
+[ -z "$dup" ] && ok closing-quote-once || nok closing-quote-once "$dup"
 exit 0

@@ -361,23 +361,46 @@ static void unwatch_tmp(const char *path)
 
 struct atomic_file {
     char *path;
-    char *tmp;  /* beside path; NULL for a target that is not a regular file */
-    char *tmpdir; /* that target's: where the anonymous copy is */
-    int fd;     /* the temporary file */
+    bool direct;  /* not a regular file: an unnamed copy in tmpdir, copied at commit */
+    char *tmpdir;
+    char *dir;    /* path's folder */
+    bool unnamed; /* O_TMPFILE in dir: no name until commit */
+    char *tmp;    /* its name beside path, once it has one */
+    int fd;
     bool failed;
     int saved_errno;
 };
+
+/* An unnamed file in dir (O_TMPFILE), else a named one (mkstemp), watched
+ * so that an interrupt removes it. */
+static int create_beside(atomic_file *f)
+{
+#ifdef O_TMPFILE
+    /* A crash or SIGKILL then leaves nothing behind at all. */
+    int fd = open(f->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        f->unnamed = true;
+        return fd;
+    }
+#endif
+    f->tmp = xasprintf("%s/.bulletin-XXXXXX", f->dir);
+    int named = mkstemp(f->tmp);
+    if (named < 0) {
+        free(f->tmp);
+        f->tmp = NULL;
+    } else {
+        watch_tmp(f->tmp);
+    }
+    return named;
+}
 
 atomic_file *atomic_file_open(const char *path, char **error)
 {
     atomic_file *f = xcalloc(1, sizeof *f);
     f->path = xstrdup(path);
-    f->fd = -1;
     struct stat st;
-    bool direct = strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
-    char *dir = NULL;
-    if (direct) {
-        /* An anonymous file, copied to the target at commit. */
+    f->direct = strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+    if (f->direct) {
         const char *tmpdir = getenv("TMPDIR");
         f->tmpdir = xstrdup(tmpdir && *tmpdir ? tmpdir : "/tmp");
         char *name = xasprintf("%s/.bulletin-XXXXXX", f->tmpdir);
@@ -389,18 +412,14 @@ atomic_file *atomic_file_open(const char *path, char **error)
                                strerror(errno));
         free(name);
     } else {
-        dir = path_dirname(path);
-        f->tmp = xasprintf("%s/.bulletin-XXXXXX", dir);
-        f->fd = mkstemp(f->tmp);
+        f->dir = path_dirname(path);
+        f->fd = create_beside(f);
         if (f->fd < 0)
-            *error = xasprintf("cannot create a file in '%s': %s", dir, strerror(errno));
-        else
-            watch_tmp(f->tmp);
+            *error = xasprintf("cannot create a file in '%s': %s", f->dir, strerror(errno));
     }
-    free(dir);
     if (f->fd < 0) {
-        free(f->tmp);
         free(f->tmpdir);
+        free(f->dir);
         free(f->path);
         free(f);
         return NULL;
@@ -430,55 +449,96 @@ void atomic_file_abort(atomic_file *f)
     if (!f)
         return;
     if (f->fd >= 0)
-        close(f->fd);
+        close(f->fd); /* an unnamed file goes with it */
     if (f->tmp)
         unlink(f->tmp);
     unwatch_tmp(f->tmp);
     free(f->tmp);
     free(f->tmpdir);
+    free(f->dir);
     free(f->path);
     free(f);
 }
 
-/* Copies the anonymous file to a target that is not a regular file. */
+/* Copies what was written to fd `from` (from its start) into fd `to`. */
+static bool copy_fd(int from, int to)
+{
+    if (lseek(from, 0, SEEK_SET) != 0)
+        return false;
+    unsigned char chunk[65536];
+    for (;;) {
+        ssize_t n = read(from, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n == 0;
+        if (!write_all(to, chunk, (size_t)n))
+            return false;
+    }
+}
+
+/* Copies the unnamed file to a target that is not a regular file. */
 static bool copy_out(int from, const char *path)
 {
     bool to_stdout = strcmp(path, "-") == 0;
     int fd = to_stdout ? STDOUT_FILENO : open(path, O_WRONLY);
     if (fd < 0)
         return false;
-    bool ok = lseek(from, 0, SEEK_SET) == 0;
-    unsigned char chunk[65536];
-    while (ok) {
-        ssize_t n = read(from, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            ok = n == 0;
-            break;
-        }
-        ok = write_all(fd, chunk, (size_t)n);
-    }
+    bool ok = copy_fd(from, fd);
     if (!to_stdout && close(fd) != 0)
         ok = false;
+    return ok;
+}
+
+/* A name beside the target for the unnamed file, just before the rename:
+ * a link to it, or (without /proc) a named copy. */
+static bool name_unnamed(atomic_file *f)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char *name = xasprintf("%s/.bulletin-%ld-%d", f->dir, (long)getpid(), attempt);
+        watch_tmp(name);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0) {
+            f->tmp = name;
+            return true;
+        }
+        int e = errno;
+        unwatch_tmp(name);
+        free(name);
+        if (e != EEXIST)
+            break;
+    }
+    f->tmp = xasprintf("%s/.bulletin-XXXXXX", f->dir);
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        free(f->tmp);
+        f->tmp = NULL;
+        return false;
+    }
+    watch_tmp(f->tmp);
+    bool ok = copy_fd(f->fd, fd) && fsync(fd) == 0 && fchmod(fd, 0644) == 0;
+    close(f->fd);
+    f->fd = fd;
     return ok;
 }
 
 char *atomic_file_commit(atomic_file *f)
 {
     char *error = NULL;
-    if (f->failed && !f->tmp) {
+    if (f->failed && f->direct) {
         errno = f->saved_errno;
         error = xasprintf("cannot write '%s': the temporary copy in '%s' failed: %s", f->path,
                           f->tmpdir, write_failure());
     } else if (f->failed) {
         errno = f->saved_errno;
         error = xasprintf("cannot write '%s': %s", f->path, write_failure());
-    } else if (!f->tmp) {
+    } else if (f->direct) {
         errno = 0;
         if (!copy_out(f->fd, f->path))
             error = xasprintf("cannot write '%s': %s", f->path, write_failure());
-    } else if (fsync(f->fd) != 0 || fchmod(f->fd, 0644) != 0) {
+    } else if (fsync(f->fd) != 0 || fchmod(f->fd, 0644) != 0 ||
+               (f->unnamed && !name_unnamed(f))) {
         error = xasprintf("cannot write '%s': %s", f->path, strerror(errno));
     } else {
         int fd = f->fd;
@@ -489,13 +549,11 @@ char *atomic_file_commit(atomic_file *f)
             error = xasprintf("cannot replace '%s': %s", f->path, strerror(errno));
         else {
             /* Make the rename itself durable. */
-            char *dir = path_dirname(f->path);
-            int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+            int dfd = open(f->dir, O_RDONLY | O_DIRECTORY);
             if (dfd >= 0) {
                 fsync(dfd);
                 close(dfd);
             }
-            free(dir);
             unwatch_tmp(f->tmp); /* an interrupt before this unlinks nothing */
             free(f->tmp);
             f->tmp = NULL; /* renamed: nothing to remove */

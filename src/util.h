@@ -42,10 +42,12 @@ char *buf_steal(buf *b); /* NUL-terminated; b is reset */
 char *read_file(const char *path, size_t max_bytes, size_t *len_out);
 
 /* A file written in full or not at all: the bytes go to a temporary file
- * beside path, which replaces path (fsync, rename) at commit; on failure
- * or abort the temporary is removed and an existing file is left
- * untouched. "-" and targets that are not regular files (a pipe,
- * /dev/null) get an anonymous temporary file, copied to them at commit. */
+ * beside path, which replaces path (fsync, rename) at commit; on failure,
+ * abort or interrupt the temporary is removed and an existing file is
+ * left untouched. The temporary has no name until commit where the file
+ * system allows (O_TMPFILE), so that even a crash leaves nothing behind.
+ * "-" and targets that are not regular files (a pipe, /dev/null) get an
+ * unnamed temporary file, copied to them at commit. */
 typedef struct atomic_file atomic_file;
 /* NULL, with a malloc'd sentence in *error, when no file can be made. */
 atomic_file *atomic_file_open(const char *path, char **error);

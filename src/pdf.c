@@ -1,16 +1,12 @@
 #include "pdf.h"
 
-#include <errno.h>
 #include <hpdf.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <math.h>
 #include <stdio.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "deflater.h"
 #include "image.h"
@@ -60,7 +56,6 @@ struct pdf_writer {
     buf content; /* raw operators for the current text object */
     double scale; /* horizontal scaling in force in the text object */
     bool uses_transparency;
-    bool save_failed; /* libharu, not the file system, failed to save */
     deflater *deflate; /* page contents, deflated on the other core */
     /* What waits to be written, in order: pages whose content is with the
      * deflater, and sections whose bookmarks follow those pages. */
@@ -696,7 +691,6 @@ static bool compress_page(writer *w, HPDF_Page page)
     return ok || lib_failed(w, "compressing page content");
 }
 
-
 static bool write_bookmarks(writer *w, HPDF_Outline section);
 
 /* The deflated page contents back into their streams, and what waits out
@@ -860,8 +854,9 @@ static bool bookmark_to_front(writer *w, HPDF_Outline parent, HPDF_Outline o)
 
 /* libharu 2.3 holds every object until HPDF_SaveToFile writes them all, so
  * a volume's memory grew with its pages. Here an object goes to the file
- * as soon as it is final (a page with its content and links once the
- * content is deflated, a photo once loaded) and its contents are freed;
+ * as soon as it is final (a page once its content is deflated, with its
+ * links and the photos it shows first; a section's bookmarks after its
+ * pages) and its contents are freed;
  * its header stays, since references to it print its number. The rest
  * (fonts, bookmarks, the page tree, metadata) is written at commit, then
  * the cross-reference table. An xref entry's byte offset is set once its
